@@ -1,0 +1,46 @@
+import type { Connection, RowSettings } from '../schemas/generated/row-types.js';
+import type { Logger } from './logger.js';
+
+/** A row as the runtime moves it; each connector narrows it with the generated row types. */
+export type Row = Record<string, unknown>;
+
+/** What a connector's upstream traffic cost, for the run result and metrics. */
+export interface UpstreamStats {
+  requests: number;
+  retries: number;
+  /** 429 answers received from respond.io. */
+  rateLimited: number;
+  /** Milliseconds rows spent waiting for a rate-limit slot or a Retry-After. */
+  rateLimitWaitMs: number;
+}
+
+export const noUpstreamStats = (): UpstreamStats => ({ requests: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0 });
+
+/** Everything a connector gets for one run. */
+export interface RunEnvironment {
+  connection: Connection;
+  settings: RowSettings;
+  logger: Logger;
+  /**
+   * Options a host passes through to a connector family (e.g. the respond.io client's timeout, retry policy or clock
+   * in tests). Each family documents and validates its own.
+   */
+  connectorOptions: Readonly<Record<string, unknown>>;
+}
+
+/** One run's worth of a connector: holds the API client of that run. */
+export interface ConnectorSession<I extends Row = Row, O extends Row = Row> {
+  /**
+   * Maps one input row (already valid against the input schema) to one output row. Throws a RowError for a failed
+   * row, a ConfigurationError when every row would fail the same way; never builds error rows itself.
+   */
+  process(row: I, signal: AbortSignal): Promise<O>;
+  stats(): UpstreamStats;
+  close?(): Promise<void> | void;
+}
+
+/** A connector module: its manifest id, and how to open a session for a run. */
+export interface Connector<I extends Row = Row, O extends Row = Row> {
+  id: string;
+  open(environment: RunEnvironment): ConnectorSession<I, O>;
+}

@@ -1,0 +1,28 @@
+/**
+ * Every error the plugin reports carries one of these stable codes. Engines branch on the code, never on the text.
+ * `kind` says what the runtime does with it: `configuration` stops the run before (or at) the first row in every
+ * setting; `row` fails one row, which the error behavior then handles. test/error-codes.test.ts fails when a code
+ * is missing from the README.
+ */
+export const errorCodes = {
+  RC_INVALID_MANIFEST: { kind: 'configuration', description: 'manifest.json does not match schemas/manifest.schema.json' },
+  RC_SCHEMA_NOT_FOUND: { kind: 'configuration', description: 'a schema named by the manifest is not in schemas/' },
+  RC_UNKNOWN_CONNECTOR: { kind: 'configuration', description: 'no connector has that id or name' },
+  RC_INVALID_CONNECTION: { kind: 'configuration', description: 'the Connection block is missing or invalid (no token, bad base URL)' },
+  RC_INVALID_SETTINGS: { kind: 'configuration', description: 'a setting has a value outside its allowed values' },
+  RC_INVALID_OPTION: { kind: 'configuration', description: 'a run option (concurrency, format, …) is out of range' },
+  RC_MULTI_INPUT_UNSUPPORTED: { kind: 'configuration', description: 'the connector is not a multi-input step, but several inputs were given' },
+  RC_TOKEN_REJECTED: { kind: 'configuration', description: 'respond.io answered 401: the token is not valid, so no further row is requested' },
+  RC_INVALID_INPUT_ROW: { kind: 'row', description: 'the input row does not match the input schema (400, no request made)' },
+  RC_MALFORMED_INPUT_LINE: { kind: 'row', description: 'a line of the input file could not be parsed (400, names the line)' },
+  RC_INVALID_IDENTIFIER: { kind: 'row', description: 'the Identifier is not id:, email: or phone: with a valid value (400, no request made)' },
+  RC_UPSTREAM_HTTP_ERROR: { kind: 'row', description: 'respond.io answered a non-2xx status (after the retries allowed)' },
+  RC_UPSTREAM_NO_RESPONSE: { kind: 'row', description: 'no HTTP response came: timeout, connection reset, DNS (500)' },
+  RC_UPSTREAM_BAD_BODY: { kind: 'row', description: 'respond.io answered 2xx with a body that is not the JSON expected (500)' },
+  RC_RETRY_BUDGET_EXHAUSTED: { kind: 'row', description: 'the next retry would wait past the configured cap (last status kept)' },
+  RC_INVALID_OUTPUT_ROW: { kind: 'row', description: 'the connector produced a row that does not match the output schema (500)' },
+  RC_CONNECTOR_CRASHED: { kind: 'row', description: 'the connector threw something that is not a typed error (500)' },
+  RC_ABORTED: { kind: 'row', description: 'the run was cancelled while the row was in flight' },
+} as const satisfies Record<string, { kind: 'configuration' | 'row'; description: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;

@@ -1,0 +1,202 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { ConfigurationError } from './errors.js';
+import { packageRoot } from './package-root.js';
+
+/** A JSON Schema of schemas/: `title` is its name, `x-version` its version. */
+export interface NamedSchema {
+  $id: string;
+  title: string;
+  'x-version': string;
+  description?: string;
+  properties?: Record<string, Record<string, unknown>>;
+  required?: string[];
+  [keyword: string]: unknown;
+}
+
+/** One column of a row schema, in the words of the platform's connector pages. */
+export interface ColumnDescription {
+  name: string;
+  dataType: string;
+  allowNull: boolean;
+  description: string;
+}
+
+export interface SchemaEntry {
+  schema: NamedSchema;
+  validate: ValidateFunction;
+}
+
+const JSON_TYPE_ID = 'urn:respondio-connectors:schema:json:1.0.0';
+
+/**
+ * Every schema of schemas/ in one Ajv instance; each validator is compiled once, on first use. Looked up by
+ * name + version (the manifest's way) or by $id (the $ref way).
+ */
+export class SchemaRegistry {
+  readonly ajv: Ajv2020;
+  private readonly byKey = new Map<string, NamedSchema>();
+  private readonly compiled = new Map<string, ValidateFunction>();
+
+  constructor(schemas: NamedSchema[]) {
+    this.ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true, verbose: true });
+    addFormats.default(this.ajv);
+    for (const keyword of ['x-version', 'x-secret', 'x-hint', 'x-enum-descriptions']) this.ajv.addKeyword(keyword);
+    for (const schema of schemas) {
+      const key = SchemaRegistry.key(schema.title, schema['x-version']);
+      if (this.byKey.has(key)) throw new ConfigurationError('RC_SCHEMA_NOT_FOUND', `schema ${key} is defined twice`);
+      this.byKey.set(key, schema);
+      this.ajv.addSchema(schema);
+    }
+  }
+
+  /** Reads every *.json of a folder (default: the package's schemas/). */
+  static load(dir = join(packageRoot(), 'schemas')): SchemaRegistry {
+    const files = readdirSync(dir).filter((name) => name.endsWith('.json')).sort();
+    return new SchemaRegistry(files.map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as NamedSchema));
+  }
+
+  static key(name: string, version: string): string {
+    return `${name} ${version}`;
+  }
+
+  has(name: string, version: string): boolean {
+    return this.byKey.has(SchemaRegistry.key(name, version));
+  }
+
+  list(): NamedSchema[] {
+    return [...this.byKey.values()];
+  }
+
+  get(name: string, version: string): SchemaEntry {
+    const schema = this.byKey.get(SchemaRegistry.key(name, version));
+    if (!schema) {
+      const known = [...this.byKey.keys()].join(', ');
+      throw new ConfigurationError('RC_SCHEMA_NOT_FOUND', `no schema "${name}" version ${version} (known: ${known})`);
+    }
+    let validate = this.compiled.get(schema.$id);
+    if (!validate) {
+      validate = this.ajv.getSchema(schema.$id) as ValidateFunction;
+      this.compiled.set(schema.$id, validate);
+    }
+    return { schema, validate };
+  }
+
+  /** The schema with every `$ref` to another registered schema inlined: what a client without the registry needs. */
+  resolved(name: string, version: string): NamedSchema {
+    const inline = (node: unknown): unknown => {
+      if (Array.isArray(node)) return node.map(inline);
+      if (node === null || typeof node !== 'object') return node;
+      const object = node as Record<string, unknown>;
+      if (typeof object.$ref === 'string' && !object.$ref.startsWith('#')) {
+        const target = this.ajv.getSchema(object.$ref)?.schema as Record<string, unknown> | undefined;
+        if (!target) throw new ConfigurationError('RC_SCHEMA_NOT_FOUND', `unresolvable $ref ${object.$ref}`);
+        const { $id: _id, $schema: _s, ...rest } = target;
+        return inline(rest);
+      }
+      return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, inline(v)]));
+    };
+    return inline(this.get(name, version).schema) as NamedSchema;
+  }
+
+  /** The columns of a row schema, with the data type names of the platform (String, Integer, DateTime, JSON v1.0.0). */
+  columns(name: string, version: string): ColumnDescription[] {
+    const { schema } = this.get(name, version);
+    return Object.entries(schema.properties ?? {}).map(([column, spec]) => ({
+      name: column,
+      dataType: dataTypeOf(spec),
+      allowNull: allowsNull(spec),
+      description: typeof spec.description === 'string' ? spec.description : '',
+    }));
+  }
+}
+
+function branches(spec: Record<string, unknown>): Record<string, unknown>[] {
+  return Array.isArray(spec.anyOf) ? (spec.anyOf as Record<string, unknown>[]) : [spec];
+}
+
+function typesOf(spec: Record<string, unknown>): unknown[] {
+  return branches(spec).flatMap((branch) => (Array.isArray(branch.type) ? branch.type : [branch.type]));
+}
+
+export function allowsNull(spec: Record<string, unknown>): boolean {
+  return typesOf(spec).includes('null');
+}
+
+export function dataTypeOf(spec: Record<string, unknown>): string {
+  if (branches(spec).some((branch) => branch.$ref === JSON_TYPE_ID)) return 'JSON v1.0.0';
+  if (branches(spec).some((branch) => branch.format === 'date-time')) return 'DateTime';
+  const types = typesOf(spec).filter((type) => type !== 'null');
+  if (types.length === 1 && types[0] === 'integer') return 'Integer';
+  if (types.length === 1 && types[0] === 'string') return 'String';
+  if (types.length === 1 && types[0] === 'number') return 'Decimal';
+  if (types.length === 1 && types[0] === 'boolean') return 'Boolean';
+  return 'JSON';
+}
+
+/**
+ * Ajv's errors, said the way a row author reads them: which column, what is wrong, what was received.
+ * `x-hint` on a column replaces Ajv's wording for pattern/format failures (a regex helps nobody).
+ */
+export function describeRowErrors(errors: ErrorObject[] | null | undefined): string {
+  if (!errors || errors.length === 0) return 'invalid row';
+  const seen = new Set<string>();
+  const parts: string[] = [];
+  for (const error of errors) {
+    const text = describeRowError(error);
+    if (text && !seen.has(text)) {
+      seen.add(text);
+      parts.push(text);
+    }
+  }
+  return parts.join('; ');
+}
+
+function describeRowError(error: ErrorObject): string | undefined {
+  if (error.keyword === 'required') return `column '${String(error.params.missingProperty)}' is missing`;
+  if (error.keyword === 'additionalProperties') return `column '${String(error.params.additionalProperty)}' is not part of the schema`;
+  if (error.instancePath === '' && error.keyword === 'type') return `a row must be a JSON object (got ${kindOf(error.data)})`;
+  // anyOf wraps the real failures of a nullable JSON column; those are reported by their own entries.
+  if (error.keyword === 'anyOf') return undefined;
+  const column = decodePointer(error.instancePath);
+  const spec = (error.parentSchema ?? {}) as Record<string, unknown>;
+  if (error.data === null) return `column '${column}' does not allow null`;
+  if (error.keyword === 'not' && error.data === null) return `column '${column}' does not allow null`;
+  if (error.keyword === 'type') return `column '${column}' must be ${article(String(error.params.type))} (got ${kindOf(error.data)})`;
+  const hint = typeof spec['x-hint'] === 'string' ? spec['x-hint'] : undefined;
+  const received = preview(error.data);
+  if (hint && (error.keyword === 'pattern' || error.keyword === 'format' || error.keyword === 'minLength')) {
+    return `column '${column}' ${hint} (got ${received})`;
+  }
+  return `column '${column}' ${error.message ?? 'is invalid'} (got ${received})`;
+}
+
+function decodePointer(pointer: string): string {
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .join('.');
+}
+
+function article(type: string): string {
+  const words = type.split(',').map((t) => (t === 'integer' ? 'an integer' : t === 'object' ? 'an object' : t === 'null' ? 'null' : `a ${t}`));
+  return words.join(' or ');
+}
+
+export function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'number') return Number.isInteger(value) ? `the number ${value}` : `the number ${value}`;
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return `the string ${preview(value)}`;
+  return typeof value;
+}
+
+/** A short, printable rendering of a received value: long strings are cut so a 10 MB cell does not become a 10 MB message. */
+export function preview(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…" (${text.length} characters)` : text;
+}
