@@ -1,4 +1,3 @@
-import type { Connection, RowSettings } from '../schemas/generated/row-types.js';
 import type { Logger } from './logger.js';
 
 /** A row as the runtime moves it; each connector narrows it with the generated row types. */
@@ -18,8 +17,10 @@ export const noUpstreamStats = (): UpstreamStats => ({ requests: 0, retries: 0, 
 
 /** Everything a connector gets for one run. */
 export interface RunEnvironment {
-  connection: Connection;
-  settings: RowSettings;
+  /** The Connection block, already valid against the connector's Connection schema (narrow it with the generated type). */
+  connection: Readonly<Record<string, unknown>>;
+  /** The Settings block, already valid against the connector's Settings schema, defaults applied. */
+  settings: Readonly<Record<string, unknown>>;
   logger: Logger;
   /**
    * Options a host passes through to a connector family (e.g. the respond.io client's timeout, retry policy or clock
