@@ -140,12 +140,12 @@ export function dataTypeOf(spec: Record<string, unknown>): string {
  * Ajv's errors, said the way a row author reads them: which column, what is wrong, what was received.
  * `x-hint` on a column replaces Ajv's wording for pattern/format failures (a regex helps nobody).
  */
-export function describeRowErrors(errors: ErrorObject[] | null | undefined): string {
+export function describeRowErrors(errors: ErrorObject[] | null | undefined, noun = 'column'): string {
   if (!errors || errors.length === 0) return 'invalid row';
   const seen = new Set<string>();
   const parts: string[] = [];
   for (const error of errors) {
-    const text = describeRowError(error);
+    const text = describeRowError(error, noun);
     if (text && !seen.has(text)) {
       seen.add(text);
       parts.push(text);
@@ -154,23 +154,22 @@ export function describeRowErrors(errors: ErrorObject[] | null | undefined): str
   return parts.join('; ');
 }
 
-function describeRowError(error: ErrorObject): string | undefined {
-  if (error.keyword === 'required') return `column '${String(error.params.missingProperty)}' is missing`;
-  if (error.keyword === 'additionalProperties') return `column '${String(error.params.additionalProperty)}' is not part of the schema`;
+function describeRowError(error: ErrorObject, noun: string): string | undefined {
+  if (error.keyword === 'required') return `${noun} '${String(error.params.missingProperty)}' is missing`;
+  if (error.keyword === 'additionalProperties') return `${noun} '${String(error.params.additionalProperty)}' is not part of the schema`;
   if (error.instancePath === '' && error.keyword === 'type') return `a row must be a JSON object (got ${kindOf(error.data)})`;
   // anyOf wraps the real failures of a nullable JSON column; those are reported by their own entries.
   if (error.keyword === 'anyOf') return undefined;
   const column = decodePointer(error.instancePath);
   const spec = (error.parentSchema ?? {}) as Record<string, unknown>;
-  if (error.data === null) return `column '${column}' does not allow null`;
-  if (error.keyword === 'not' && error.data === null) return `column '${column}' does not allow null`;
-  if (error.keyword === 'type') return `column '${column}' must be ${article(String(error.params.type))} (got ${kindOf(error.data)})`;
+  if (error.data === null) return `${noun} '${column}' does not allow null`;
+  if (error.keyword === 'type') return `${noun} '${column}' must be ${article(String(error.params.type))} (got ${kindOf(error.data)})`;
   const hint = typeof spec['x-hint'] === 'string' ? spec['x-hint'] : undefined;
   const received = preview(error.data);
   if (hint && (error.keyword === 'pattern' || error.keyword === 'format' || error.keyword === 'minLength')) {
-    return `column '${column}' ${hint} (got ${received})`;
+    return `${noun} '${column}' ${hint} (got ${received})`;
   }
-  return `column '${column}' ${error.message ?? 'is invalid'} (got ${received})`;
+  return `${noun} '${column}' ${error.message ?? 'is invalid'} (got ${received})`;
 }
 
 function decodePointer(pointer: string): string {
@@ -189,7 +188,7 @@ function article(type: string): string {
 export function kindOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'number') return Number.isInteger(value) ? `the number ${value}` : `the number ${value}`;
+  if (typeof value === 'number') return `the number ${value}`;
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'string') return `the string ${preview(value)}`;
   return typeof value;

@@ -1,0 +1,66 @@
+import type { ManifestConnector, SchemaRef } from './manifest.js';
+import type { ColumnDescription, NamedSchema, SchemaRegistry } from './schema-registry.js';
+
+export interface SchemaDescription extends SchemaRef {
+  /** The JSON Schema with every `$ref` inlined. */
+  schema: NamedSchema;
+  columns: ColumnDescription[];
+}
+
+export interface ConfigurationDescription {
+  name: string;
+  schema: NamedSchema;
+  /** Fields flagged secret: never log, echo or store them. */
+  secretFields: string[];
+}
+
+/** What a workflow engine needs to show and configure a connector: the manifest entry with every schema resolved. */
+export interface ConnectorDescription {
+  id: string;
+  name: string;
+  description: string;
+  documentation?: string;
+  version: string;
+  /** The version as the platform's badge shows it (major.minor). */
+  versionBadge: string;
+  releaseNotes: ManifestConnector['releaseNotes'];
+  badges: { agentRestriction: string; processingType: string; multiInputStep: string };
+  configuration: { Connection: ConfigurationDescription; Settings: ConfigurationDescription };
+  input: SchemaDescription;
+  output: SchemaDescription;
+  statusCodes: ManifestConnector['statusCodes'];
+  api?: ManifestConnector['api'];
+}
+
+export function describeConnector(entry: ManifestConnector, registry: SchemaRegistry): ConnectorDescription {
+  const rowSchema = (ref: SchemaRef): SchemaDescription => ({
+    ...ref,
+    schema: registry.resolved(ref.name, ref.version),
+    columns: registry.columns(ref.name, ref.version),
+  });
+  const configuration = (block: ManifestConnector['configuration']['Connection']): ConfigurationDescription => {
+    const schema = registry.resolved(block.schema.name, block.schema.version);
+    return {
+      name: block.name,
+      schema,
+      secretFields: Object.entries(schema.properties ?? {})
+        .filter(([, spec]) => spec['x-secret'] === true)
+        .map(([field]) => field),
+    };
+  };
+  return {
+    id: entry.id,
+    name: entry.name,
+    description: entry.description,
+    ...(entry.documentation ? { documentation: entry.documentation } : {}),
+    version: entry.version,
+    versionBadge: entry.version.split('.').slice(0, 2).join('.'),
+    releaseNotes: entry.releaseNotes,
+    badges: { agentRestriction: entry.agentRestriction, processingType: entry.processingType, multiInputStep: entry.multiInputStep },
+    configuration: { Connection: configuration(entry.configuration.Connection), Settings: configuration(entry.configuration.Settings) },
+    input: rowSchema(entry.input),
+    output: rowSchema(entry.output),
+    statusCodes: entry.statusCodes,
+    ...(entry.api ? { api: entry.api } : {}),
+  };
+}

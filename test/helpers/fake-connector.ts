@@ -1,0 +1,87 @@
+import type { Connector, Row, UpstreamStats } from '../../runtime/connector.js';
+import { ConfigurationError, RowError } from '../../runtime/errors.js';
+import type { Manifest } from '../../runtime/manifest.js';
+import { Plugin } from '../../runtime/plugin.js';
+import { SchemaRegistry } from '../../runtime/schema-registry.js';
+
+/**
+ * A connector that lives only in the tests: it reads the Get Contact Request schema and answers the Get Contact
+ * Response schema, and its Identifier says what to do, so a test row scripts its own fate:
+ *   `id:7` → success row with ID 7 · `fail:404` → RowError 404 · `fatal` → ConfigurationError (e.g. token rejected)
+ *   `crash` → a plain Error · `bad-output` → a row the output schema rejects · `leak` → an error quoting the token
+ * A `delay` option adds per-row latency (ms), so order and determinism are tested under reordering.
+ */
+export interface FakeOptions {
+  delay?: (identifier: string) => number;
+  /** Every call, in the order they started. */
+  calls?: string[];
+  /** Calls whose signal was aborted. */
+  aborted?: string[];
+}
+
+export function fakeConnector(options: FakeOptions = {}): Connector {
+  return {
+    id: 'fake-contact',
+    open(environment) {
+      const stats: UpstreamStats = { requests: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0 };
+      return {
+        stats: () => ({ ...stats }),
+        async process(row: Row, signal: AbortSignal): Promise<Row> {
+          const identifier = String(row.Identifier);
+          options.calls?.push(identifier);
+          stats.requests += 1;
+          const ms = options.delay?.(identifier) ?? 0;
+          if (ms > 0) {
+            await new Promise<void>((resolve, reject) => {
+              const timer = setTimeout(resolve, ms);
+              signal.addEventListener('abort', () => {
+                clearTimeout(timer);
+                options.aborted?.push(identifier);
+                reject(signal.reason);
+              }, { once: true });
+            });
+          }
+          if (identifier.startsWith('fail:')) throw new RowError('RC_UPSTREAM_HTTP_ERROR', Number(identifier.slice(5)), `upstream said no to ${identifier}`);
+          if (identifier === 'fatal') throw new ConfigurationError('RC_TOKEN_REJECTED', 'respond.io rejected the token (401)');
+          if (identifier === 'crash') throw new TypeError('cannot read properties of undefined');
+          if (identifier === 'leak') throw new RowError('RC_UPSTREAM_HTTP_ERROR', 500, `upstream echoed ${String(environment.connection.Token)}`);
+          return {
+            StatusCode: 200, Message: null, ID: identifier === 'bad-output' ? 'not-a-number' : Number(identifier.replace(/\D/g, '') || 0),
+            Status: 'open', Tags: null, Assignee: null, CreatedAt: '2022-09-15T20:34:41.000Z', FirstName: identifier,
+            LastName: null, Phone: null, Email: null, Language: null, ProfilePictureUrl: null, CountryCode: null, CustomFields: null,
+          };
+        },
+      };
+    },
+  };
+}
+
+export const fakeManifest: Manifest = {
+  manifestVersion: '1.0.0',
+  plugin: { id: 'fake-plugin', name: 'Fake plugin', version: '1.0.0', description: 'test double' },
+  connectors: [
+    {
+      id: 'fake-contact',
+      name: 'Fake - Get Contact',
+      description: 'A test connector over the Get Contact schemas.',
+      version: '1.0.0',
+      releaseNotes: [{ version: '1.0.0', notes: ['test'] }],
+      agentRestriction: 'None',
+      processingType: 'Row by row',
+      multiInputStep: 'Not supported',
+      configuration: {
+        Connection: { name: 'Respond.io - Connection', schema: { name: 'Respond.io - Connection', version: '1.0.0' } },
+        Settings: { name: 'Fake Settings', schema: { name: 'Respond.io - Row Settings', version: '1.0.0' } },
+      },
+      input: { name: 'Respond.io - Get Contact Request', version: '1.0.0' },
+      output: { name: 'Respond.io - Get Contact Response', version: '1.1.0' },
+      statusCodes: [{ code: 200, description: 'Success' }],
+    },
+  ],
+};
+
+export function fakePlugin(options: FakeOptions = {}): Plugin {
+  return new Plugin(fakeManifest, SchemaRegistry.load(), [fakeConnector(options)]);
+}
+
+export const TEST_TOKEN = 'tok_TEST_s3cr3t_9f8e7d6c5b4a';
