@@ -161,7 +161,10 @@ export function runPipeline(options: PipelineOptions): RunHandle {
   };
 
   const startRow = (index: number, raw: unknown): Slot => {
-    const outcome = limit(() => processRow(index, raw)).then((outcome) => {
+    // The stop is noted inside the limited function: p-limit starts the next queued row as soon as this one
+    // settles, and that row must already see it.
+    const outcome = limit(async () => {
+      const outcome = await processRow(index, raw);
       if (outcome.kind === 'fatal' || (outcome.kind === 'failed' && failsRun(behavior))) noteStop(index);
       return outcome;
     });
