@@ -23,6 +23,15 @@ export const errorCodes = {
   RC_INVALID_OUTPUT_ROW: { kind: 'row', description: 'the connector produced a row that does not match the output schema (500)' },
   RC_CONNECTOR_CRASHED: { kind: 'row', description: 'the connector threw something that is not a typed error (500)' },
   RC_ABORTED: { kind: 'row', description: 'the run was cancelled while the row was in flight' },
+  // HTTP host (runtime/http/): the request is refused before any run starts, so no row is read — hence `configuration`.
+  RC_UNAUTHORIZED: { kind: 'configuration', description: 'HTTP host: no or wrong Bearer API key (401)' },
+  RC_INVALID_REQUEST: { kind: 'configuration', description: 'HTTP host: the body, query or headers do not match the route schema, or the body is not valid JSON (400; 415 for an unsupported Content-Type)' },
+  RC_BODY_TOO_LARGE: { kind: 'configuration', description: 'HTTP host: the request body is over the configured limit (413)' },
+  RC_NOT_FOUND: { kind: 'configuration', description: 'HTTP host: no such route (404)' },
+  RC_RUN_NOT_FOUND: { kind: 'configuration', description: 'HTTP host: no run with that id, or it was finished long enough ago to be forgotten (404)' },
+  RC_TOO_MANY_RUNS: { kind: 'configuration', description: 'HTTP host: the limit of runs in flight is reached (429)' },
+  RC_SHUTTING_DOWN: { kind: 'configuration', description: 'HTTP host: the server is shutting down and starts no new run (503)' },
+  RC_INTERNAL_ERROR: { kind: 'configuration', description: 'HTTP host: an unexpected error; the details are in the server log only (500)' },
 } as const satisfies Record<string, { kind: 'configuration' | 'row'; description: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;
