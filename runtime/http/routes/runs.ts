@@ -1,0 +1,80 @@
+import type { FastifyInstance } from 'fastify';
+import { errorBody, HttpError, sendError } from '../http-errors.js';
+import { normalizeSettings } from '../services.js';
+import { rowsQuery, runIdParams, startRunBodySchema } from '../validation.js';
+
+interface StartBody {
+  connector: string;
+  connection?: Record<string, unknown>;
+  settings?: Record<string, unknown>;
+  rows: unknown[];
+  concurrency?: number;
+}
+
+const MAX_PAGE = 10_000;
+
+const notFound = (id: string): HttpError => new HttpError('RC_RUN_NOT_FOUND', 404, `no run ${JSON.stringify(id)} (finished runs are kept for a limited time and count)`);
+
+/** Long-running runs: start (id at once), poll, page through the output rows, cancel. */
+export async function runsRoutes(app: FastifyInstance): Promise<void> {
+  const host = app.host;
+
+  app.post<{ Body: StartBody }>(
+    '/v1/runs',
+    {
+      schema: { body: startRunBodySchema(host.plugin.listConnectors()) },
+      preValidation: async (request) => {
+        if (request.body !== null && typeof request.body === 'object') normalizeSettings((request.body as StartBody).settings);
+      },
+    },
+    async (request, reply) => {
+      if (host.closing) return sendError(reply, errorBody('RC_SHUTTING_DOWN', 503, 'the server is shutting down; start the run elsewhere'));
+      if (!host.store.hasRoom()) {
+        return sendError(reply, errorBody('RC_TOO_MANY_RUNS', 429, `${host.options.runs.maxInFlight} runs are in flight already; retry when one has ended`));
+      }
+      const body = request.body;
+      const connector = host.plugin.describe(body.connector).id;
+      const view = host.store.start(connector, body.rows.length, (id) =>
+        host.openRun(
+          request,
+          { connector, connection: body.connection, settings: body.settings, rows: body.rows, concurrency: body.concurrency },
+          app.log.child({ runId: id, connector }),
+        ),
+      );
+      host.tracker.track(connector, 'background', host.store.handleOf(view.id));
+      request.log.info({ runId: view.id, connector, rows: body.rows.length }, 'background run started');
+      return reply
+        .code(202)
+        .header('location', `/v1/runs/${view.id}`)
+        .send({ ...view, links: { self: `/v1/runs/${view.id}`, rows: `/v1/runs/${view.id}/rows` } });
+    },
+  );
+
+  app.get('/v1/runs', async () => ({ runs: host.store.list() }));
+
+  app.get<{ Params: { id: string } }>('/v1/runs/:id', { schema: { params: runIdParams } }, async (request) => {
+    const view = host.store.get(request.params.id);
+    if (!view) throw notFound(request.params.id);
+    return view;
+  });
+
+  app.get<{ Params: { id: string }; Querystring: { offset?: string; limit?: string } }>(
+    '/v1/runs/:id/rows',
+    { schema: { params: runIdParams, querystring: rowsQuery } },
+    async (request) => {
+      const offset = Number(request.query.offset ?? 0);
+      const limit = Number(request.query.limit ?? 1000);
+      if (limit < 1 || limit > MAX_PAGE) throw new HttpError('RC_INVALID_REQUEST', 400, `querystring.limit must be from 1 to ${MAX_PAGE}`, [{ field: 'querystring.limit', message: `from 1 to ${MAX_PAGE}` }]);
+      const page = host.store.rows(request.params.id, offset, limit);
+      if (!page) throw notFound(request.params.id);
+      const next = offset + page.rows.length;
+      return { ...page, nextOffset: next < page.available || !page.done ? next : null };
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>('/v1/runs/:id', { schema: { params: runIdParams } }, async (request) => {
+    const view = await host.store.cancel(request.params.id, 'cancelled by DELETE /v1/runs/:id');
+    if (!view) throw notFound(request.params.id);
+    return view;
+  });
+}
