@@ -4,6 +4,635 @@
 /** JSON v1.0.0: any JSON value but null (nullable columns add `| null`). */
 export type JsonValue = string | number | boolean | JsonValue[] | { [key: string]: JsonValue | null };
 
+/** Respond.io - Custom Channel Connection 1.0.0 */
+
+/**
+ * A respond.io Custom Channel, as the channel dialog shows it (Settings > Channels > Custom Channel).
+ */
+export interface CustomChannelConnection {
+  /**
+   * Channel ID from the Custom Channel dialog, e.g. gfd8g7fd89dgfd.
+   */
+  'Channel ID': string;
+  /**
+   * API Token from the Custom Channel dialog, sent as a Bearer token.
+   */
+  'API Token': string;
+  /**
+   * Webhook URL from the Custom Channel dialog.
+   */
+  'Webhook URL'?: string;
+  /**
+   * How the channel identifies contacts, as chosen when the channel was created.
+   */
+  'ID type': 'Phone Number' | 'Custom ID';
+}
+
+/** Respond.io - Custom Channel Contact ID 1.0.0 */
+
+/**
+ * The contactId of a Custom Channel (seed 002): at most 50 characters, and shaped by the channel's ID type. Code picks $defs/phoneNumber or $defs/customId from the channel's configured ID type.
+ */
+export type CustomChannelContactID = string;
+
+/** Respond.io - Custom Channel Outbox Row 1.0.0 */
+
+/**
+ * One line of the outbox file (NDJSON) the 'outbox' provider adapter writes for each message respond.io sends out: a workflow engine reads the file as input rows and delivers them to the messaging provider.
+ */
+export interface CustomChannelOutboxRow {
+  /**
+   * The mId answered to respond.io (the same for a resend of the same message)
+   */
+  MessageID: string;
+  /**
+   * Custom Channel ID
+   */
+  ChannelID: string;
+  /**
+   * Contact ID (phone number or custom ID, per the channel's ID type)
+   */
+  ContactID: string;
+  /**
+   * text, attachment, location or quick_reply
+   */
+  MessageType: string;
+  Message: JsonValue;
+  /**
+   * When the server accepted the message (ISO-8601)
+   */
+  ReceivedAt: string;
+}
+
+/** Respond.io - Custom Channel Outgoing Message 1.0.0 */
+
+/**
+ * One message; `type` selects which fields it has.
+ */
+export type CustomChannelOutgoingMessageContent = {
+  [k: string]: unknown | undefined;
+};
+
+/**
+ * What respond.io POSTs to <API Base URL>/message (seed 002). Documented fields are checked exactly; keys respond.io may add later are let through, so a new respond.io field does not stop outgoing messages. channelId must also equal the configured channel and contactId must also match the channel's ID type (see Respond.io - Custom Channel Contact ID): both are checked in code, which knows the configuration.
+ */
+export interface CustomChannelOutgoingMessage {
+  /**
+   * Channel ID respond.io generated.
+   */
+  channelId: string;
+  /**
+   * Contact ID, shaped by the channel's ID type.
+   */
+  contactId: string;
+  message: CustomChannelOutgoingMessageContent;
+}
+
+/** Respond.io - Custom Channel Send Event Request 1.0.0 */
+
+/**
+ * One event to post to respond.io's Custom Channel webhook: an incoming message, an echo of a message sent from the provider, or a delivery receipt. Columns the schema does not name are ignored.
+ */
+export interface CustomChannelSendEventRequest {
+  /**
+   * Contact ID (E.164 phone number or custom ID, per the channel's ID type)
+   */
+  ContactID: string;
+  /**
+   * message, message_echo or message_status
+   */
+  EventType: 'message' | 'message_echo' | 'message_status';
+  /**
+   * Unique message ID (mId, at most 50 characters); a receipt names the message it is about
+   */
+  MessageID: string;
+  /**
+   * Time of the event, Unix epoch milliseconds; null or missing means now
+   */
+  Timestamp?: number | null;
+  /**
+   * The message for message and message_echo events, e.g. {"type":"text","text":"Hi"}
+   */
+  Message?: JsonValue | null;
+  /**
+   * sent, delivered, read or failed, for message_status events
+   */
+  Status?: string | null;
+  /**
+   * Why sending failed (required when Status is failed)
+   */
+  StatusMessage?: string | null;
+  /**
+   * Optional contact block: firstName, lastName, profilePic, locale, countryCode, timezone, email, phone, language
+   */
+  Contact?: JsonValue | null;
+  [k: string]: unknown | undefined;
+}
+
+/** Respond.io - Custom Channel Send Event Response 1.0.0 */
+
+/**
+ * The outcome of posting one event, or an error row (StatusCode and Message set, every other column null).
+ */
+export interface CustomChannelSendEventResponse {
+  /**
+   * Response HTTP Code
+   */
+  StatusCode: number;
+  /**
+   * Error message
+   */
+  Message: string | null;
+  /**
+   * The mId respond.io accepted
+   */
+  MessageID: string | null;
+}
+
+/** Respond.io - Custom Channel Webhook Payload 1.0.0 */
+
+export type CustomChannelWebhookEvent = {
+  [k: string]: unknown | undefined;
+} & {
+  [k: string]: unknown | undefined;
+};
+
+/**
+ * What the integration server POSTs to respond.io's Custom Channel webhook (seed 002): messages, message echoes and message receipts, with an optional contact block. Closed: nothing respond.io does not document is sent. contactId must also match the channel's ID type (checked in code).
+ */
+export interface CustomChannelWebhookPayload {
+  /**
+   * Channel ID respond.io generated.
+   */
+  channelId: string;
+  /**
+   * Contact ID, shaped by the channel's ID type.
+   */
+  contactId: string;
+  /**
+   * @minItems 1
+   */
+  events: [CustomChannelWebhookEvent, ...CustomChannelWebhookEvent[]];
+  contact?: CustomChannelWebhookContact;
+}
+export interface CustomChannelWebhookContact {
+  firstName?: string;
+  lastName?: string;
+  /**
+   * Avatar URL (at most 100 kB, 720x720 recommended). No format is enforced: seed 002's own sample writes it as <https://…>.
+   */
+  profilePic?: string;
+  locale?: string;
+  /**
+   * ISO 3166-1 alpha-2 country code.
+   */
+  countryCode?:
+    | 'AD'
+    | 'AE'
+    | 'AF'
+    | 'AG'
+    | 'AI'
+    | 'AL'
+    | 'AM'
+    | 'AO'
+    | 'AQ'
+    | 'AR'
+    | 'AS'
+    | 'AT'
+    | 'AU'
+    | 'AW'
+    | 'AX'
+    | 'AZ'
+    | 'BA'
+    | 'BB'
+    | 'BD'
+    | 'BE'
+    | 'BF'
+    | 'BG'
+    | 'BH'
+    | 'BI'
+    | 'BJ'
+    | 'BL'
+    | 'BM'
+    | 'BN'
+    | 'BO'
+    | 'BQ'
+    | 'BR'
+    | 'BS'
+    | 'BT'
+    | 'BV'
+    | 'BW'
+    | 'BY'
+    | 'BZ'
+    | 'CA'
+    | 'CC'
+    | 'CD'
+    | 'CF'
+    | 'CG'
+    | 'CH'
+    | 'CI'
+    | 'CK'
+    | 'CL'
+    | 'CM'
+    | 'CN'
+    | 'CO'
+    | 'CR'
+    | 'CU'
+    | 'CV'
+    | 'CW'
+    | 'CX'
+    | 'CY'
+    | 'CZ'
+    | 'DE'
+    | 'DJ'
+    | 'DK'
+    | 'DM'
+    | 'DO'
+    | 'DZ'
+    | 'EC'
+    | 'EE'
+    | 'EG'
+    | 'EH'
+    | 'ER'
+    | 'ES'
+    | 'ET'
+    | 'FI'
+    | 'FJ'
+    | 'FK'
+    | 'FM'
+    | 'FO'
+    | 'FR'
+    | 'GA'
+    | 'GB'
+    | 'GD'
+    | 'GE'
+    | 'GF'
+    | 'GG'
+    | 'GH'
+    | 'GI'
+    | 'GL'
+    | 'GM'
+    | 'GN'
+    | 'GP'
+    | 'GQ'
+    | 'GR'
+    | 'GS'
+    | 'GT'
+    | 'GU'
+    | 'GW'
+    | 'GY'
+    | 'HK'
+    | 'HM'
+    | 'HN'
+    | 'HR'
+    | 'HT'
+    | 'HU'
+    | 'ID'
+    | 'IE'
+    | 'IL'
+    | 'IM'
+    | 'IN'
+    | 'IO'
+    | 'IQ'
+    | 'IR'
+    | 'IS'
+    | 'IT'
+    | 'JE'
+    | 'JM'
+    | 'JO'
+    | 'JP'
+    | 'KE'
+    | 'KG'
+    | 'KH'
+    | 'KI'
+    | 'KM'
+    | 'KN'
+    | 'KP'
+    | 'KR'
+    | 'KW'
+    | 'KY'
+    | 'KZ'
+    | 'LA'
+    | 'LB'
+    | 'LC'
+    | 'LI'
+    | 'LK'
+    | 'LR'
+    | 'LS'
+    | 'LT'
+    | 'LU'
+    | 'LV'
+    | 'LY'
+    | 'MA'
+    | 'MC'
+    | 'MD'
+    | 'ME'
+    | 'MF'
+    | 'MG'
+    | 'MH'
+    | 'MK'
+    | 'ML'
+    | 'MM'
+    | 'MN'
+    | 'MO'
+    | 'MP'
+    | 'MQ'
+    | 'MR'
+    | 'MS'
+    | 'MT'
+    | 'MU'
+    | 'MV'
+    | 'MW'
+    | 'MX'
+    | 'MY'
+    | 'MZ'
+    | 'NA'
+    | 'NC'
+    | 'NE'
+    | 'NF'
+    | 'NG'
+    | 'NI'
+    | 'NL'
+    | 'NO'
+    | 'NP'
+    | 'NR'
+    | 'NU'
+    | 'NZ'
+    | 'OM'
+    | 'PA'
+    | 'PE'
+    | 'PF'
+    | 'PG'
+    | 'PH'
+    | 'PK'
+    | 'PL'
+    | 'PM'
+    | 'PN'
+    | 'PR'
+    | 'PS'
+    | 'PT'
+    | 'PW'
+    | 'PY'
+    | 'QA'
+    | 'RE'
+    | 'RO'
+    | 'RS'
+    | 'RU'
+    | 'RW'
+    | 'SA'
+    | 'SB'
+    | 'SC'
+    | 'SD'
+    | 'SE'
+    | 'SG'
+    | 'SH'
+    | 'SI'
+    | 'SJ'
+    | 'SK'
+    | 'SL'
+    | 'SM'
+    | 'SN'
+    | 'SO'
+    | 'SR'
+    | 'SS'
+    | 'ST'
+    | 'SV'
+    | 'SX'
+    | 'SY'
+    | 'SZ'
+    | 'TC'
+    | 'TD'
+    | 'TF'
+    | 'TG'
+    | 'TH'
+    | 'TJ'
+    | 'TK'
+    | 'TL'
+    | 'TM'
+    | 'TN'
+    | 'TO'
+    | 'TR'
+    | 'TT'
+    | 'TV'
+    | 'TW'
+    | 'TZ'
+    | 'UA'
+    | 'UG'
+    | 'UM'
+    | 'US'
+    | 'UY'
+    | 'UZ'
+    | 'VA'
+    | 'VC'
+    | 'VE'
+    | 'VG'
+    | 'VI'
+    | 'VN'
+    | 'VU'
+    | 'WF'
+    | 'WS'
+    | 'YE'
+    | 'YT'
+    | 'ZA'
+    | 'ZM'
+    | 'ZW';
+  /**
+   * UTC offset in hours.
+   */
+  timezone?: number;
+  email?: string;
+  phone?: string;
+  /**
+   * ISO 639-1 language code.
+   */
+  language?:
+    | 'aa'
+    | 'ab'
+    | 'ae'
+    | 'af'
+    | 'ak'
+    | 'am'
+    | 'an'
+    | 'ar'
+    | 'as'
+    | 'av'
+    | 'ay'
+    | 'az'
+    | 'ba'
+    | 'be'
+    | 'bg'
+    | 'bh'
+    | 'bi'
+    | 'bm'
+    | 'bn'
+    | 'bo'
+    | 'br'
+    | 'bs'
+    | 'ca'
+    | 'ce'
+    | 'ch'
+    | 'co'
+    | 'cr'
+    | 'cs'
+    | 'cu'
+    | 'cv'
+    | 'cy'
+    | 'da'
+    | 'de'
+    | 'dv'
+    | 'dz'
+    | 'ee'
+    | 'el'
+    | 'en'
+    | 'eo'
+    | 'es'
+    | 'et'
+    | 'eu'
+    | 'fa'
+    | 'ff'
+    | 'fi'
+    | 'fj'
+    | 'fo'
+    | 'fr'
+    | 'fy'
+    | 'ga'
+    | 'gd'
+    | 'gl'
+    | 'gn'
+    | 'gu'
+    | 'gv'
+    | 'ha'
+    | 'he'
+    | 'hi'
+    | 'ho'
+    | 'hr'
+    | 'ht'
+    | 'hu'
+    | 'hy'
+    | 'hz'
+    | 'ia'
+    | 'id'
+    | 'ie'
+    | 'ig'
+    | 'ii'
+    | 'ik'
+    | 'io'
+    | 'is'
+    | 'it'
+    | 'iu'
+    | 'ja'
+    | 'jv'
+    | 'ka'
+    | 'kg'
+    | 'ki'
+    | 'kj'
+    | 'kk'
+    | 'kl'
+    | 'km'
+    | 'kn'
+    | 'ko'
+    | 'kr'
+    | 'ks'
+    | 'ku'
+    | 'kv'
+    | 'kw'
+    | 'ky'
+    | 'la'
+    | 'lb'
+    | 'lg'
+    | 'li'
+    | 'ln'
+    | 'lo'
+    | 'lt'
+    | 'lu'
+    | 'lv'
+    | 'mg'
+    | 'mh'
+    | 'mi'
+    | 'mk'
+    | 'ml'
+    | 'mn'
+    | 'mr'
+    | 'ms'
+    | 'mt'
+    | 'my'
+    | 'na'
+    | 'nb'
+    | 'nd'
+    | 'ne'
+    | 'ng'
+    | 'nl'
+    | 'nn'
+    | 'no'
+    | 'nr'
+    | 'nv'
+    | 'ny'
+    | 'oc'
+    | 'oj'
+    | 'om'
+    | 'or'
+    | 'os'
+    | 'pa'
+    | 'pi'
+    | 'pl'
+    | 'ps'
+    | 'pt'
+    | 'qu'
+    | 'rm'
+    | 'rn'
+    | 'ro'
+    | 'ru'
+    | 'rw'
+    | 'sa'
+    | 'sc'
+    | 'sd'
+    | 'se'
+    | 'sg'
+    | 'sh'
+    | 'si'
+    | 'sk'
+    | 'sl'
+    | 'sm'
+    | 'sn'
+    | 'so'
+    | 'sq'
+    | 'sr'
+    | 'ss'
+    | 'st'
+    | 'su'
+    | 'sv'
+    | 'sw'
+    | 'ta'
+    | 'te'
+    | 'tg'
+    | 'th'
+    | 'ti'
+    | 'tk'
+    | 'tl'
+    | 'tn'
+    | 'to'
+    | 'tr'
+    | 'ts'
+    | 'tt'
+    | 'tw'
+    | 'ty'
+    | 'ug'
+    | 'uk'
+    | 'ur'
+    | 'uz'
+    | 've'
+    | 'vi'
+    | 'vo'
+    | 'wa'
+    | 'wo'
+    | 'xh'
+    | 'yi'
+    | 'yo'
+    | 'za'
+    | 'zh'
+    | 'zu';
+}
+
 /** Respond.io - Get Contact Request 1.0.0 */
 
 /**
