@@ -10,3 +10,5 @@ export { errorCodes, type ErrorCode } from './error-codes.js';
 export type { Logger } from './logger.js';
 export type { Clock } from './clock.js';
 export type * from '../schemas/generated/row-types.js';
+export { buildServer, runServe, type ServerOptions, type ServeIo } from './http/lazy.js';
+export type { ErrorBody, RunView, RunProgressView } from './http/index.js';
