@@ -1,4 +1,6 @@
 import type { Connector } from '../runtime/connector.js';
+import { getContact } from './get-contact/index.js';
+import { getMessage } from './get-message/index.js';
 
 /** Every connector module the plugin ships, by manifest id. The contract test checks it against manifest.json. */
-export const builtInConnectors: readonly Connector[] = [];
+export const builtInConnectors: readonly Connector[] = [getMessage, getContact] as Connector[];

@@ -1,0 +1,40 @@
+import type { Connector } from '../../runtime/connector.js';
+import type { GetMessageRequest, GetMessageResponse } from '../../schemas/generated/row-types.js';
+import { type Columns, idString, json, numberOrNull, stringOrNull } from '../respond-io/columns.js';
+import { clientFromEnvironment, type RespondIoMessage } from '../respond-io/index.js';
+
+/**
+ * Respond.io - Get Message: one row (Identifier, MessageID) → GET /contact/{identifier}/message/{messageId} → one
+ * Get Message Response 1.1.0 row. Failures are thrown; the runtime turns them into error rows per the error behavior.
+ */
+export const getMessage: Connector<GetMessageRequest, Columns<GetMessageResponse>> = {
+  id: 'get-message',
+  open(environment) {
+    const client = clientFromEnvironment(environment);
+    return {
+      async process(row, signal) {
+        return messageRow(await client.getMessage(row.Identifier, row.MessageID, signal));
+      },
+      stats: () => client.stats(),
+      close: () => client.close(),
+    };
+  },
+};
+
+/**
+ * respond.io's message body → the output columns. Numeric ids become strings where the column is a String; the
+ * message object goes whole to MessageDetail whatever its type; a missing status (incoming messages) is null.
+ */
+export function messageRow(message: RespondIoMessage): GetMessageResponse {
+  return {
+    StatusCode: 200,
+    Message: null,
+    MessageID: idString(message.messageId),
+    ChannelMessageID: idString(message.channelMessageId),
+    ContactID: numberOrNull(message.contactId),
+    ChannelID: numberOrNull(message.channelId),
+    Traffic: stringOrNull(message.traffic),
+    MessageDetail: json(message.message),
+    DeliveryStatuses: json(message.status),
+  };
+}

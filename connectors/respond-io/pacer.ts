@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../runtime/clock.js';
+
+interface Waiter {
+  intervalMs: number;
+  resolve(): void;
+  reject(reason: unknown): void;
+  detach(): void;
+}
+
+/**
+ * Paces the sends of one endpoint of one organization: FIFO, at most one send per interval, and paused for everybody
+ * after a 429 until its Retry-After has passed.
+ *
+ * Spacing is measured from the ACTUAL previous send (the moment a waiter was let through), not from when it was
+ * scheduled. Timers fire late; if sends were planned on a fixed grid (t0, t0+100, t0+200…), a late send followed by
+ * an on-time one would land closer than 1000/R ms, and a server counting in fixed or sliding 1-second windows would
+ * then see R+1 requests in one window and answer 429.
+ */
+export class EndpointLimiter {
+  private lastSendAt = Number.NEGATIVE_INFINITY;
+  private pausedUntil = Number.NEGATIVE_INFINITY;
+  private readonly queue: Waiter[] = [];
+  private pumping = false;
+
+  constructor(private readonly clock: Clock) {}
+
+  /**
+   * Resolves when the caller may send, and counts that moment as a send. `intervalMs` is the caller's own spacing
+   * (1000 / its R), so a run whose organization has raised limits is not slowed by one that has not been told.
+   * An aborted waiter leaves the queue at once and rejects with the signal's reason.
+   */
+  acquire(intervalMs: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        const index = this.queue.indexOf(waiter);
+        if (index >= 0) this.queue.splice(index, 1);
+        reject(signal?.reason);
+      };
+      const waiter: Waiter = { intervalMs, resolve, reject, detach: () => signal?.removeEventListener('abort', onAbort) };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(waiter);
+      void this.pump();
+    });
+  }
+
+  /** After a 429: nobody sends on this endpoint before `untilMs` (clock time). Only ever extends a pause. */
+  pauseUntil(untilMs: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, untilMs);
+  }
+
+  /** Milliseconds left of the current 429 pause (0 when none). */
+  pauseRemainingMs(): number {
+    return Math.max(0, this.pausedUntil - this.clock.now());
+  }
+
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.queue.length > 0) {
+        const head = this.queue[0] as Waiter;
+        const readyAt = Math.max(this.lastSendAt + head.intervalMs, this.pausedUntil);
+        const now = this.clock.now();
+        if (now < readyAt) {
+          // Not abortable on purpose: if the head leaves, the next waiter needs the same moment. A pause added
+          // meanwhile is seen on the next turn of the loop.
+          await this.clock.sleep(readyAt - now);
+          continue;
+        }
+        this.queue.shift();
+        head.detach();
+        this.lastSendAt = now;
+        head.resolve();
+      }
+    } catch (error) {
+      // Only a broken clock gets here: fail the waiters rather than leave them hanging.
+      for (const waiter of this.queue.splice(0)) {
+        waiter.detach();
+        waiter.reject(error);
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+}
+
+/**
+ * respond.io's limits are per organization, so every client in the process with the same token (and origin) shares
+ * one limiter per endpoint. The token is hashed: the registry never holds it. Registries are per clock, because
+ * pacing only makes sense on one time line (production: the system clock; tests: each its own fake clock).
+ */
+const registries = new WeakMap<Clock, Map<string, EndpointLimiter>>();
+
+export function organizationKey(token: string, baseUrl: string): string {
+  return `${createHash('sha256').update(token).digest('hex')}@${new URL(baseUrl).origin}`;
+}
+
+export function sharedLimiter(clock: Clock, organization: string, endpointKey: string): EndpointLimiter {
+  let registry = registries.get(clock);
+  if (!registry) registries.set(clock, (registry = new Map()));
+  const key = `${organization} ${endpointKey}`;
+  let limiter = registry.get(key);
+  if (!limiter) registry.set(key, (limiter = new EndpointLimiter(clock)));
+  return limiter;
+}
