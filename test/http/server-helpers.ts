@@ -55,3 +55,17 @@ export function parseNdjson(text: string): unknown[] {
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as unknown);
 }
+
+/** Polls until `check` returns a value (not undefined); fails after `tries` polls. */
+export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, tries = 500, everyMs = 10): Promise<T> {
+  for (let i = 0; i < tries; i += 1) {
+    const value = await check();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  throw new Error('condition not met in time');
+}
+
+export interface ErrorShape {
+  error: { code: string; message: string; statusCode: number; details?: unknown };
+}
