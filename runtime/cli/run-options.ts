@@ -1,0 +1,105 @@
+import { MAX_CONCURRENCY } from '../plugin.js';
+import { errorBehaviors, parseErrorBehavior, type ErrorBehavior } from '../error-behavior.js';
+import { integerFlag, oneOf, parseFlags, type FlagSpecs } from './args.js';
+import { formatOfPath, formats, type Format } from './formats.js';
+import { PROGRAM, UsageError } from './io.js';
+import { logLevels, type LogLevel } from './stderr-logger.js';
+
+const kebab = (value: string): string => value.toLowerCase().replace(/\s+/g, '-');
+
+export const runHelp = `Usage: ${PROGRAM} run <connector> [options]
+
+Streams rows through a connector: rows in (stdin by default), rows out (stdout by default) in the same format,
+in input order. Logs and a final run summary go to stderr.
+
+  connector                 an id (get-contact) or display name ("Respond.io - Get Contact")
+  -i, --input FILE|-        input rows (default - = stdin)
+  -o, --output FILE|-       output rows (default - = stdout)
+  -f, --format FORMAT       ${formats.join(' | ')} (default: from the --input extension .ndjson/.jsonl/.json/.csv,
+                            else ndjson); NDJSON = one JSON object per line, json = one JSON array,
+                            csv = a header row of column names
+  --error-behavior VALUE    ${errorBehaviors.map(kebab).join(' | ')}
+                            (or the exact spelling, e.g. "Fail and return response"; default fail-and-return-response)
+  --concurrency N           calls in flight at most, 1-${MAX_CONCURRENCY} (default 8)
+  --base-url URL            Connection 'Base URL' (e.g. the offline simulator)
+  --token-file FILE         a file holding the respond.io token (default: the RESPONDIO_TOKEN variable)
+  --log-level LEVEL         ${logLevels.join(' | ')} (default info)
+  --json-summary            the final summary as one JSON line on stderr instead of text
+  -h, --help                this help
+
+The token is never taken from a flag's value (--token is refused): argv is visible in ps and shell history.
+Exit codes: 0 succeeded (with or without error rows), 1 run failed or interrupted, 2 usage or configuration error.
+`;
+
+export interface RunOptions {
+  connector: string;
+  input: string;
+  output: string;
+  format: Format;
+  errorBehavior: ErrorBehavior;
+  concurrency: number | undefined;
+  baseUrl: string | undefined;
+  tokenFile: string | undefined;
+  logLevel: LogLevel;
+  jsonSummary: boolean;
+}
+
+const specs: FlagSpecs = {
+  input: { type: 'string', short: 'i' },
+  output: { type: 'string', short: 'o' },
+  format: { type: 'string', short: 'f' },
+  'error-behavior': { type: 'string' },
+  concurrency: { type: 'string' },
+  'base-url': { type: 'string' },
+  'token-file': { type: 'string' },
+  'log-level': { type: 'string' },
+  'json-summary': { type: 'boolean' },
+};
+
+/** The run flags, checked: every bad value is a UsageError naming the flag and the allowed values. */
+export function parseRunOptions(argv: readonly string[]): RunOptions | 'help' {
+  const { values, positionals } = parseFlags('run', argv, specs, 1);
+  if (values.help === true) return 'help';
+  const text = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const [connector] = positionals;
+  if (connector === undefined) throw new UsageError('which connector? e.g. `run get-contact` (see `describe` for the list)', 'run');
+  const input = text('input') ?? '-';
+  const output = text('output') ?? '-';
+  const format = text('format');
+  return {
+    connector,
+    input,
+    output,
+    format: format === undefined ? formatOfPath(input) ?? 'ndjson' : oneOf('run', 'format', format, formats),
+    errorBehavior: errorBehaviorFlag(text('error-behavior')),
+    concurrency: text('concurrency') === undefined ? undefined : integerFlag('run', 'concurrency', text('concurrency') as string, 1, MAX_CONCURRENCY),
+    baseUrl: baseUrlFlag(text('base-url')),
+    tokenFile: text('token-file'),
+    logLevel: text('log-level') === undefined ? 'info' : oneOf('run', 'log-level', text('log-level') as string, logLevels),
+    jsonSummary: values['json-summary'] === true,
+  };
+}
+
+function errorBehaviorFlag(value: string | undefined): ErrorBehavior {
+  if (value === undefined) return parseErrorBehavior(undefined);
+  if (value.trim() === '') throw new UsageError('--error-behavior is empty', 'run');
+  try {
+    return parseErrorBehavior(value);
+  } catch {
+    const allowed = errorBehaviors.map((behavior) => `${kebab(behavior)} ("${behavior}")`).join(', ');
+    throw new UsageError(`--error-behavior must be one of ${allowed} (got ${JSON.stringify(value)})`, 'run');
+  }
+}
+
+/** Checked here too, so that the message names the flag; the Connection schema checks it again. */
+function baseUrlFlag(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let ok = false;
+  try {
+    ok = /^https?:$/.test(new URL(value).protocol);
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new UsageError(`--base-url must be an http:// or https:// URL (got ${JSON.stringify(value)})`, 'run');
+  return value;
+}
