@@ -1,0 +1,157 @@
+import { generateData } from './data-generate.js';
+import type { SimContact, SimCustomField, SimMessage, SimMessageBody } from './data-types.js';
+import type { ContactLookup } from './identifier.js';
+import { createRandom } from './prng.js';
+
+export type * from './data-types.js';
+
+/** Fields POST /contact/create_or_update/{identifier} may set. */
+export interface ContactFields {
+  firstName?: string | null;
+  lastName?: string | null;
+  phone?: string | null;
+  email?: string | null;
+  language?: string | null;
+  profilePic?: string | null;
+  countryCode?: string | null;
+  custom_fields?: SimCustomField[] | null;
+}
+
+export class DataConflict extends Error {}
+
+/**
+ * The simulator's store: seeded contacts and messages plus what requests add. Contacts are kept in ascending id
+ * order; list endpoints walk them newest first. Treat the exposed arrays as read-only.
+ */
+export class SimulatorData {
+  readonly seed: number;
+  readonly #contacts: SimContact[];
+  readonly #byId = new Map<number, SimContact>();
+  readonly #byEmail = new Map<string, SimContact>();
+  readonly #byPhone = new Map<string, SimContact>();
+  readonly #messagesByContact = new Map<number, SimMessage[]>();
+  readonly #messageById = new Map<number, SimMessage>();
+  #lastMessageId = 0;
+
+  constructor(options: { seed: number; contacts: number; messagesPerContact: number }) {
+    this.seed = options.seed;
+    const generated = generateData(createRandom(options.seed), options.contacts, options.messagesPerContact);
+    this.#contacts = generated.contacts;
+    for (const contact of this.#contacts) this.#index(contact);
+    for (const message of generated.messages) this.#addMessage(message);
+  }
+
+  /** Every contact, ascending id. `data.contacts[0..4]` are the showcase variants (see data-generate.ts). */
+  get contacts(): readonly SimContact[] {
+    return this.#contacts;
+  }
+
+  contact(id: number): SimContact | undefined {
+    return this.#byId.get(id);
+  }
+
+  find(lookup: ContactLookup): SimContact | undefined {
+    if (lookup.type === 'id') return this.#byId.get(lookup.id);
+    if (lookup.type === 'email') return this.#byEmail.get(lookup.email.toLowerCase());
+    return this.#byPhone.get(lookup.phone);
+  }
+
+  /** A contact's messages, ascending messageId (oldest first). */
+  messagesOf(contactId: number): readonly SimMessage[] {
+    return this.#messagesByContact.get(contactId) ?? [];
+  }
+
+  message(messageId: number): SimMessage | undefined {
+    return this.#messageById.get(messageId);
+  }
+
+  get messageCount(): number {
+    return this.#messageById.size;
+  }
+
+  /** The identifiers that reach a contact: always `id:`, plus `email:` and `phone:` when it has them (raw form). */
+  identifiersOf(contact: SimContact): string[] {
+    const forms = [`id:${contact.id}`];
+    if (typeof contact.email === 'string') forms.push(`email:${contact.email}`);
+    if (typeof contact.phone === 'string') forms.push(`phone:${contact.phone}`);
+    return forms;
+  }
+
+  /** Contacts matching a free-text search on name, email or phone (case-insensitive), newest first. */
+  listContacts(search?: string): SimContact[] {
+    const needle = search?.trim().toLowerCase() ?? '';
+    const newestFirst = [...this.#contacts].reverse();
+    if (needle === '') return newestFirst;
+    return newestFirst.filter((c) =>
+      [c.firstName, c.lastName, `${c.firstName ?? ''} ${c.lastName ?? ''}`, c.email, c.phone].some(
+        (field) => typeof field === 'string' && field.toLowerCase().includes(needle),
+      ),
+    );
+  }
+
+  /**
+   * Creates the contact the identifier names (email/phone) or updates it. An `id:` identifier can only update.
+   * Throws DataConflict when the new email/phone belongs to another contact.
+   */
+  createOrUpdate(lookup: ContactLookup, fields: ContactFields, nowSeconds: number): { contact: SimContact; created: boolean } | undefined {
+    const existing = this.find(lookup);
+    if (!existing && lookup.type === 'id') return undefined;
+    const contact: SimContact = existing ?? { id: this.#nextContactId(), created_at: nowSeconds };
+    const next: ContactFields = { ...fields };
+    if (lookup.type === 'email') next.email = lookup.email;
+    if (lookup.type === 'phone') next.phone = lookup.phone;
+    this.#checkFree(contact, next);
+    this.#unindex(contact);
+    Object.assign(contact, next);
+    if (typeof contact.email === 'string') contact.email = contact.email.toLowerCase();
+    if (!existing) this.#contacts.push(contact);
+    this.#index(contact);
+    return { contact, created: !existing };
+  }
+
+  /** Stores an outgoing message as sent through the API: status history starts at pending, then sent. */
+  addOutgoingMessage(contactId: number, channelId: number, body: SimMessageBody, nowSeconds: number): SimMessage {
+    const message: SimMessage = {
+      messageId: this.#lastMessageId + 1,
+      channelMessageId: `sim.${this.#lastMessageId + 1}`,
+      contactId,
+      channelId,
+      traffic: 'outgoing',
+      message: body,
+      status: [{ value: 'pending', timestamp: nowSeconds }, { value: 'sent', timestamp: nowSeconds }],
+      sender: { source: 'api' },
+    };
+    this.#addMessage(message);
+    return message;
+  }
+
+  #nextContactId(): number {
+    return (this.#contacts.at(-1)?.id ?? 1000) + 1;
+  }
+
+  #checkFree(contact: SimContact, next: ContactFields): void {
+    const email = typeof next.email === 'string' ? this.#byEmail.get(next.email.toLowerCase()) : undefined;
+    if (email && email !== contact) throw new DataConflict(`email ${next.email} already belongs to contact ${email.id}`);
+    const phone = typeof next.phone === 'string' ? this.#byPhone.get(next.phone) : undefined;
+    if (phone && phone !== contact) throw new DataConflict(`phone ${next.phone} already belongs to contact ${phone.id}`);
+  }
+
+  #index(contact: SimContact): void {
+    this.#byId.set(contact.id, contact);
+    if (typeof contact.email === 'string') this.#byEmail.set(contact.email.toLowerCase(), contact);
+    if (typeof contact.phone === 'string') this.#byPhone.set(contact.phone, contact);
+  }
+
+  #unindex(contact: SimContact): void {
+    if (typeof contact.email === 'string') this.#byEmail.delete(contact.email.toLowerCase());
+    if (typeof contact.phone === 'string') this.#byPhone.delete(contact.phone);
+  }
+
+  #addMessage(message: SimMessage): void {
+    let list = this.#messagesByContact.get(message.contactId);
+    if (!list) this.#messagesByContact.set(message.contactId, (list = []));
+    list.push(message);
+    this.#messageById.set(message.messageId, message);
+    this.#lastMessageId = Math.max(this.#lastMessageId, message.messageId);
+  }
+}

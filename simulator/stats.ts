@@ -1,0 +1,76 @@
+import type { Clock } from '../runtime/clock.js';
+
+export interface EndpointStats {
+  requests: number;
+  /** Answers by HTTP status; a dropped connection counts under "reset". */
+  byStatus: Record<string, number>;
+  /** 429s sent because the client went over the documented limit (not the injected '429' faults). */
+  rateLimited: number;
+  /** Injected faults by kind. */
+  faults: Record<string, number>;
+}
+
+export interface RequestLogEntry {
+  endpoint: string;
+  /** HTTP status, or 0 when the connection was dropped without an answer. */
+  status: number;
+  /** Clock time (ms) the request arrived, so tests can check pacing against the injected clock. */
+  at: number;
+}
+
+/** What the simulator saw, for tests and benchmarks: counts per endpoint and a bounded log of recent requests. */
+export class SimulatorStats {
+  readonly endpoints: Record<string, EndpointStats> = {};
+  readonly #log: RequestLogEntry[] = [];
+  readonly #logLimit: number;
+  readonly #clock: Clock;
+
+  constructor(clock: Clock, logLimit: number) {
+    this.#clock = clock;
+    this.#logLimit = logLimit;
+  }
+
+  /** The newest requests, oldest first; at most `requestLog` entries (option). */
+  get log(): readonly RequestLogEntry[] {
+    return this.#log;
+  }
+
+  get totalRequests(): number {
+    return Object.values(this.endpoints).reduce((sum, e) => sum + e.requests, 0);
+  }
+
+  /** Total 429s sent for going over the limit, all endpoints. */
+  get totalRateLimited(): number {
+    return Object.values(this.endpoints).reduce((sum, e) => sum + e.rateLimited, 0);
+  }
+
+  /** Called once per request when it ends; `arrivedAt` is the clock time it arrived. */
+  record(endpoint: string, status: number | 'reset', arrivedAt: number = this.#clock.now()): void {
+    const entry = this.#endpoint(endpoint);
+    entry.requests += 1;
+    const key = String(status);
+    entry.byStatus[key] = (entry.byStatus[key] ?? 0) + 1;
+    if (this.#logLimit > 0) {
+      this.#log.push({ endpoint, status: status === 'reset' ? 0 : status, at: arrivedAt });
+      if (this.#log.length > this.#logLimit) this.#log.splice(0, this.#log.length - this.#logLimit);
+    }
+  }
+
+  recordRateLimited(endpoint: string): void {
+    this.#endpoint(endpoint).rateLimited += 1;
+  }
+
+  recordFault(endpoint: string, kind: string): void {
+    const faults = this.#endpoint(endpoint).faults;
+    faults[kind] = (faults[kind] ?? 0) + 1;
+  }
+
+  reset(): void {
+    for (const key of Object.keys(this.endpoints)) delete this.endpoints[key];
+    this.#log.length = 0;
+  }
+
+  #endpoint(endpoint: string): EndpointStats {
+    return (this.endpoints[endpoint] ??= { requests: 0, byStatus: {}, rateLimited: 0, faults: {} });
+  }
+}
