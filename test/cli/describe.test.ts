@@ -3,7 +3,7 @@ import { cli } from './harness.js';
 
 t.test('describe prints each connector with badges, settings and aligned column tables', async (t) => {
   const { code, stdout, stderr } = await cli(['describe']);
-  t.equal(code, 0, "exit 0", { stderr: stderr });
+  t.equal(code, 0, "exit 0", { stderr });
   t.match(stdout, /^Fake - Get Contact {2}\(fake-contact\)$/m);
   t.match(stdout, /Version 1\.0 \(1\.0\.0\) · Agent restriction: None · Processing type: Row by row · Multi-input step: Not supported/);
   // The Token is flagged secret; the Error behavior lists its three values, the kebab spelling and the default.
@@ -15,7 +15,7 @@ t.test('describe prints each connector with badges, settings and aligned column 
   const output = stdout.slice(stdout.indexOf('Output:'));
   const header = output.split('\n')[1] ?? '';
   const typeColumn = header.indexOf('Data type');
-  for (const [column, type] of [['StatusCode', 'Integer'], ['Tags', 'JSON v1.0.0'], ['CreatedAt', 'DateTime'], ['Message', 'String']]) {
+  for (const [column, type] of <[string, string][]>[['StatusCode', 'Integer'], ['Tags', 'JSON v1.0.0'], ['CreatedAt', 'DateTime'], ['Message', 'String']]) {
     const line = output.split('\n').find((l) => l.trimStart().startsWith(`${column} `)) ?? '';
     t.equal(line.indexOf(type), typeColumn, `${column}'s type is aligned under "Data type"`);
   }

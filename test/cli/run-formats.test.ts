@@ -12,7 +12,7 @@ t.test('NDJSON in, NDJSON out: one output row per line, in input order, summary 
     stdin: ndjson(input),
     fake: { delay: (id) => (id === 'id:1' ? 30 : 1) },
   });
-  t.equal(code, 0, "exit 0", { stderr: stderr });
+  t.equal(code, 0, "exit 0", { stderr });
   t.ok(stdout.endsWith('\n'));
   t.same(parseNdjson(stdout).map((row) => [row.StatusCode, row.ID]), [[200, 1], [200, 2], [200, 3]]);
   t.match(stderr, /run fake-contact: succeeded · task status 200 · Fail and return response/);
@@ -35,7 +35,7 @@ t.test('an empty JSON array in gives [] out, status 201 (no data)', async (t) =>
 
 t.test('CSV in, CSV out: header in the output schema order, JSON columns as JSON text, null as an empty cell', async (t) => {
   const { code, stdout, stderr } = await cli(['run', 'fake-contact', '-f', 'csv'], { stdin: 'Identifier,Note\nid:1,"a, b"\nid:22,x\n' });
-  t.equal(code, 0, "exit 0", { stderr: stderr });
+  t.equal(code, 0, "exit 0", { stderr });
   const lines = stdout.trimEnd().split('\n');
   t.equal(lines[0], 'StatusCode,Message,ID,Status,Tags,Assignee,CreatedAt,FirstName,LastName,Phone,Email,Language,ProfilePictureUrl,CountryCode,CustomFields');
   t.equal(lines[1], '200,,1,open,,,2022-09-15T20:34:41.000Z,id:1,,,,,,,');
@@ -68,7 +68,7 @@ t.test('--input and --output files; the format comes from the input extension', 
   const out = join(dir, 'out.csv');
   await writeFile(file, '\uFEFFIdentifier\r\nid:5\r\n');
   const { code, stdout, stderr } = await cli(['run', 'fake-contact', '--input', file, '--output', out]);
-  t.equal(code, 0, "exit 0", { stderr: stderr });
+  t.equal(code, 0, "exit 0", { stderr });
   t.equal(stdout, '', 'rows went to the file, not stdout');
   const text = await readFile(out, 'utf8');
   t.match(text, /^StatusCode,Message,ID/);
