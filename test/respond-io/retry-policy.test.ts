@@ -1,0 +1,63 @@
+import t from 'tap';
+import { calculateQueuedDelay, calculateRetryDelay } from '../../connectors/respond-io/calculate-retry-delay.js';
+import { parseRetryAfter } from '../../connectors/respond-io/retry-after.js';
+import { decideRetry, defaultRetryPolicy, resolveRetryPolicy, type RetryContext } from '../../connectors/respond-io/retry-policy.js';
+
+const WALL = Date.UTC(2024, 0, 15, 10, 0, 0); // a whole second, so HTTP-dates (second precision) are exact
+
+t.test('Retry-After: delta-seconds, HTTP-date (against the injected wall clock), junk', async (t) => {
+  t.equal(parseRetryAfter('3', WALL), 3000);
+  t.equal(parseRetryAfter(' 0 ', WALL), 0);
+  t.equal(parseRetryAfter('1.5', WALL), 1500, 'a fraction some gateways send');
+  t.equal(parseRetryAfter(['2', '9'], WALL), 2000, 'the first of repeated headers');
+  t.equal(parseRetryAfter(new Date(WALL + 5000).toUTCString(), WALL), 5000, 'IMF-fixdate');
+  t.equal(parseRetryAfter('Monday, 15-Jan-24 10:00:07 GMT', WALL), 7000, 'obsolete RFC 850 form');
+  t.equal(parseRetryAfter(new Date(WALL - 60_000).toUTCString(), WALL), 0, 'a date in the past means now');
+  for (const junk of [undefined, '', 'soon', '-1', '12abc', '  ']) t.equal(parseRetryAfter(junk, WALL), undefined, JSON.stringify(junk));
+});
+
+t.test('full-jitter backoff stays within [0, min(max, base·2^(n-1)))', async (t) => {
+  t.equal(calculateRetryDelay(1, 500, 10_000, () => 0.5), 250);
+  t.equal(calculateRetryDelay(3, 500, 10_000, () => 0.5), 1000);
+  t.equal(calculateRetryDelay(10, 500, 10_000, () => 0.999), 9990, 'capped at max');
+  t.equal(calculateRetryDelay(2, 500, 10_000, () => 0), 0);
+  t.equal(calculateRetryDelay(2, 500, 10_000, () => 7), 1000, 'a broken random is clamped');
+  t.same([1, 2, 3, 4, 5].map((n) => calculateQueuedDelay(n, 2000, 10_000)), [2000, 4000, 8000, 10_000, 10_000], '449: doubling, capped');
+});
+
+const context = (overrides: Partial<RetryContext> = {}): RetryContext => ({
+  method: 'GET', attempts: 1, waitedMs: 0, policy: resolveRetryPolicy(undefined), random: () => 0.5, wallNowMs: WALL, ...overrides,
+});
+
+t.test('the policy table: what is retried, how long it waits', async (t) => {
+  t.same(decideRetry({ kind: 'status', status: 429, retryAfter: '4' }, context()), { action: 'retry', reason: 'rate-limited', waitMs: 4000 });
+  t.same(decideRetry({ kind: 'status', status: 429 }, context()), { action: 'retry', reason: 'rate-limited', waitMs: 1000 }, 'no Retry-After: 1 s');
+  t.same(decideRetry({ kind: 'status', status: 429, retryAfter: '4' }, context({ method: 'POST' })), { action: 'retry', reason: 'rate-limited', waitMs: 4000 }, 'a 429 was not processed: a POST retries too');
+  t.same(decideRetry({ kind: 'status', status: 449 }, context({ attempts: 2 })), { action: 'retry', reason: 'queued', waitMs: 4000 });
+  for (const status of [502, 503, 504]) t.same(decideRetry({ kind: 'status', status }, context()), { action: 'retry', reason: 'transient', waitMs: 250 }, `GET ${status}`);
+  for (const code of ['ETIMEDOUT', 'ECONNRESET']) t.equal(decideRetry({ kind: 'network', code }, context()).action, 'retry', `GET ${code}`);
+  for (const status of [400, 401, 403, 404, 409, 422, 500]) t.same(decideRetry({ kind: 'status', status }, context()), { action: 'stop' }, `never ${status}`);
+  t.same(decideRetry({ kind: 'network', code: 'ENOTFOUND' }, context()), { action: 'stop' }, 'DNS failure is not transient');
+  t.same(decideRetry({ kind: 'network', code: 'ETIMEDOUT' }, context({ method: 'POST' })), { action: 'stop' }, 'a POST that timed out may have landed');
+  t.same(decideRetry({ kind: 'status', status: 503 }, context({ method: 'POST' })), { action: 'stop' });
+  const postsToo = resolveRetryPolicy({ retryTransientMethods: ['GET', 'POST'] });
+  t.equal(decideRetry({ kind: 'network', code: 'ECONNRESET' }, context({ method: 'POST', policy: postsToo })).action, 'retry', 'unless the policy says so');
+});
+
+t.test('caps: attempts, single wait, total wait → give-up with the reason', async (t) => {
+  const policy = resolveRetryPolicy({ maxAttempts: 3, maxSingleWaitMs: 5000, maxTotalWaitMs: 6000 });
+  t.match(decideRetry({ kind: 'status', status: 503 }, context({ policy, attempts: 3 })), { action: 'give-up', why: /3 attempts made \(retryPolicy.maxAttempts 3\)/ });
+  t.match(decideRetry({ kind: 'status', status: 429, retryAfter: '6' }, context({ policy })), { action: 'give-up', waitMs: 6000, why: /next wait of 6000 ms exceeds retryPolicy.maxSingleWaitMs 5000/ });
+  t.match(decideRetry({ kind: 'status', status: 429, retryAfter: '4' }, context({ policy, attempts: 2, waitedMs: 4000 })), { action: 'give-up', why: /maxTotalWaitMs 6000 \(4000 ms waited already\)/ });
+  t.equal(decideRetry({ kind: 'status', status: 429, retryAfter: '2' }, context({ policy, attempts: 2, waitedMs: 4000 })).action, 'retry', 'exactly at the total cap is allowed');
+});
+
+t.test('policy overrides are validated, naming field, range and value', async (t) => {
+  t.same(resolveRetryPolicy({ maxAttempts: 2 }), { ...defaultRetryPolicy, maxAttempts: 2 });
+  t.throws(() => resolveRetryPolicy({ maxAttempts: 0 }), { code: 'RC_INVALID_OPTION', message: 'retryPolicy.maxAttempts must be an integer from 1 to 20, got 0' });
+  t.throws(() => resolveRetryPolicy({ backoffBaseMs: 1.5 }), { message: /retryPolicy.backoffBaseMs must be an integer from 0 to 3600000, got 1.5/ });
+  t.throws(() => resolveRetryPolicy({ transientStatusCodes: [404] }), { message: /list of 5xx status codes, got \[404\]/ });
+  t.throws(() => resolveRetryPolicy({ retryTransientMethods: ['FETCH'] }), { message: /retryTransientMethods must be a list of GET\/POST/ });
+  t.throws(() => resolveRetryPolicy({ maxAttempt: 3 }), { message: /retryPolicy.maxAttempt is not a retry policy field/ });
+  t.throws(() => resolveRetryPolicy('fast'), { message: /retryPolicy must be an object, got "fast"/ });
+});
