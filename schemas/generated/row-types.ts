@@ -67,13 +67,6 @@ export interface CustomChannelOutboxRow {
 /** Respond.io - Custom Channel Outgoing Message 1.0.0 */
 
 /**
- * One message; `type` selects which fields it has.
- */
-export type CustomChannelOutgoingMessageContent = {
-  [k: string]: unknown | undefined;
-};
-
-/**
  * What respond.io POSTs to <API Base URL>/message (seed 002). Documented fields are checked exactly; keys respond.io may add later are let through, so a new respond.io field does not stop outgoing messages. channelId must also equal the configured channel and contactId must also match the channel's ID type (see Respond.io - Custom Channel Contact ID): both are checked in code, which knows the configuration.
  */
 export interface CustomChannelOutgoingMessage {
@@ -86,6 +79,12 @@ export interface CustomChannelOutgoingMessage {
    */
   contactId: string;
   message: CustomChannelOutgoingMessageContent;
+}
+/**
+ * One message; `type` selects which fields it has.
+ */
+export interface CustomChannelOutgoingMessageContent {
+  type: 'text' | 'attachment' | 'location' | 'quick_reply';
 }
 
 /** Respond.io - Custom Channel Send Event Request 1.0.0 */
@@ -151,12 +150,6 @@ export interface CustomChannelSendEventResponse {
 
 /** Respond.io - Custom Channel Webhook Payload 1.0.0 */
 
-export type CustomChannelWebhookEvent = {
-  [k: string]: unknown | undefined;
-} & {
-  [k: string]: unknown | undefined;
-};
-
 /**
  * What the integration server POSTs to respond.io's Custom Channel webhook (seed 002): messages, message echoes and message receipts, with an optional contact block. Closed: nothing respond.io does not document is sent. contactId must also match the channel's ID type (checked in code).
  */
@@ -174,6 +167,32 @@ export interface CustomChannelWebhookPayload {
    */
   events: [CustomChannelWebhookEvent, ...CustomChannelWebhookEvent[]];
   contact?: CustomChannelWebhookContact;
+}
+export interface CustomChannelWebhookEvent {
+  type: 'message' | 'message_echo' | 'message_status';
+  /**
+   * Unique message ID; a resend carries the same one.
+   */
+  mId: string;
+  /**
+   * Unix epoch time in milliseconds (13 digits).
+   */
+  timestamp: number;
+  message?: CustomChannelWebhookMessageContent;
+  status?: CustomChannelWebhookStatus;
+}
+/**
+ * One message; `type` selects which fields it has.
+ */
+export interface CustomChannelWebhookMessageContent {
+  type: 'text' | 'attachment' | 'location' | 'quick_reply';
+}
+export interface CustomChannelWebhookStatus {
+  value: 'sent' | 'delivered' | 'read' | 'failed';
+  /**
+   * Why sending failed; required when value is failed.
+   */
+  message?: string;
 }
 export interface CustomChannelWebhookContact {
   firstName?: string;
