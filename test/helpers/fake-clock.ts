@@ -84,9 +84,12 @@ export class FakeClock implements Clock {
 
   /**
    * Drives a flow to its end: lets real I/O (nock) progress, and when the flow is only waiting on this clock,
-   * jumps to the next due sleep. Resolves with the flow's outcome.
+   * jumps to the next due sleep. Resolves with the flow's outcome. `idle()` tells when no real I/O is in flight
+   * (e.g. every request sent has reached the mock server): time never moves while it is false, so a server-side
+   * timestamp is the time the request was sent.
    */
-  async run<T>(flow: Promise<T>, limitSteps = 10_000): Promise<T> {
+  async run<T>(flow: Promise<T>, options: { idle?: () => boolean; limitSteps?: number } = {}): Promise<T> {
+    const { idle = () => true, limitSteps = 10_000 } = options;
     let settled = false;
     const watched = flow.finally(() => {
       settled = true;
@@ -95,6 +98,7 @@ export class FakeClock implements Clock {
     for (let step = 0; step < limitSteps && !settled; step++) {
       await realTick(1);
       if (settled) break;
+      if (!idle()) continue;
       const next = this.earliest();
       if (next) await this.advance(Math.max(0, next.due - this.current));
     }
