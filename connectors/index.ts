@@ -1,6 +1,7 @@
 import type { Connector } from '../runtime/connector.js';
+import { customChannelSendEvent } from './custom-channel-send-event/index.js';
 import { getContact } from './get-contact/index.js';
 import { getMessage } from './get-message/index.js';
 
 /** Every connector module the plugin ships, by manifest id. The contract test checks it against manifest.json. */
-export const builtInConnectors: readonly Connector[] = [getMessage, getContact] as Connector[];
+export const builtInConnectors: readonly Connector[] = [getMessage, getContact, customChannelSendEvent] as Connector[];

@@ -30,6 +30,8 @@ export interface WebhookClientOptions {
   retryPolicy?: Partial<RetryPolicy>;
   clock?: Clock;
   random?: () => number;
+  /** Date.now()-style wall clock, for Retry-After dates. */
+  wallClock?: () => number;
   logger?: Logger;
   registry?: SchemaRegistry;
   /** How many accepted events to remember (default 100,000), so an accepted event is never posted again. */
@@ -88,6 +90,7 @@ export class WebhookClient {
   private readonly policy: RetryPolicy;
   private readonly clock: Clock;
   private readonly random: () => number;
+  private readonly wallClock: () => number;
   private readonly logger: Logger;
   private readonly validator: CustomChannelValidator;
   private readonly ledger: WebhookLedger;
@@ -109,6 +112,7 @@ export class WebhookClient {
     this.policy = resolveRetryPolicy({ ...webhookRetryDefaults, ...options.retryPolicy });
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
+    this.wallClock = options.wallClock ?? Date.now;
     this.logger = options.logger ?? silentLogger;
     this.validator = new CustomChannelValidator(options.registry);
     this.ledger = new WebhookLedger(options.rememberAccepted ?? 100_000);
@@ -189,7 +193,7 @@ export class WebhookClient {
         outcome = { kind: 'network', code };
         failure = () => new RowError('RC_UPSTREAM_NO_RESPONSE', 500, redact(`no answer from respond.io webhook: ${describeNoResponse(code, this.timeoutMs, error)}`, this.apiToken), { cause: error });
       }
-      const decision = decideRetry(outcome, { method: 'POST', attempts, waitedMs, policy: this.policy, random: this.random, wallNowMs: Date.now() });
+      const decision = decideRetry(outcome, { method: 'POST', attempts, waitedMs, policy: this.policy, random: this.random, wallNowMs: this.wallClock() });
       if (decision.action === 'stop') throw failure();
       if (decision.action === 'give-up') {
         const last = failure();
