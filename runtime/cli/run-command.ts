@@ -6,7 +6,7 @@ import { openInput } from './input/open-input.js';
 import { stopOnSignal } from './interrupt.js';
 import { openOutput, type RowWriter } from './output/open-output.js';
 import { startProgress } from './progress.js';
-import { parseRunOptions, runHelp } from './run-options.js';
+import { checkRunFlags, parseRunFlags, runHelp, tokenFileOf } from './run-options.js';
 import { stderrLogger } from './stderr-logger.js';
 import type { StderrPrinter } from './stderr-printer.js';
 import { summaryText, type RunSummary } from './summary.js';
@@ -19,13 +19,14 @@ export const DEFAULT_GRACE_MS = 10_000;
  * read or an output file is created (exit 2); then rows stream from the reader through the run to the writer.
  */
 export async function runCommand(argv: readonly string[], io: CliIo, printer: StderrPrinter, loadPlugin: () => Promise<Plugin>): Promise<number> {
-  const options = parseRunOptions(argv);
-  if (options === 'help') {
+  const flags = parseRunFlags(argv);
+  if (flags === 'help') {
     io.stdout.write(runHelp);
     return ExitCode.ok;
   }
-  const token = await resolveToken(options.tokenFile, io.env);
+  const token = await resolveToken(tokenFileOf(flags), io.env);
   printer.protect([token]);
+  const options = checkRunFlags(flags);
   const plugin = await loadPlugin();
   const connector = plugin.describe(options.connector);
 

@@ -1,6 +1,6 @@
 import { MAX_CONCURRENCY } from '../plugin.js';
 import { errorBehaviors, parseErrorBehavior, type ErrorBehavior } from '../error-behavior.js';
-import { integerFlag, oneOf, parseFlags, type FlagSpecs } from './args.js';
+import { integerFlag, oneOf, parseFlags, type FlagSpecs, type ParsedArgs } from './args.js';
 import { formatOfPath, formats, type Format } from './formats.js';
 import { PROGRAM, UsageError } from './io.js';
 import { logLevels, type LogLevel } from './stderr-logger.js';
@@ -56,12 +56,29 @@ const specs: FlagSpecs = {
   'json-summary': { type: 'boolean' },
 };
 
+export type RunFlags = ParsedArgs;
+
+/**
+ * The run flags, parsed but not yet checked: the token must be known before any value is quoted back in a message
+ * (a token pasted into the wrong flag is then scrubbed from it).
+ */
+export function parseRunFlags(argv: readonly string[]): RunFlags | 'help' {
+  const flags = parseFlags('run', argv, specs, 1);
+  return flags.values.help === true ? 'help' : flags;
+}
+
+export function tokenFileOf(flags: RunFlags): string | undefined {
+  const value = flags.values['token-file'];
+  return typeof value === 'string' ? value : undefined;
+}
+
 /** The run flags, checked: every bad value is a UsageError naming the flag and the allowed values. */
-export function parseRunOptions(argv: readonly string[]): RunOptions | 'help' {
-  const { values, positionals } = parseFlags('run', argv, specs, 1);
-  if (values.help === true) return 'help';
-  const text = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
-  const [connector] = positionals;
+export function checkRunFlags(flags: RunFlags): RunOptions {
+  const text = (name: string): string | undefined => {
+    const value = flags.values[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const [connector] = flags.positionals;
   if (connector === undefined) throw new UsageError('which connector? e.g. `run get-contact` (see `describe` for the list)', 'run');
   const input = text('input') ?? '-';
   const output = text('output') ?? '-';
@@ -76,7 +93,7 @@ export function parseRunOptions(argv: readonly string[]): RunOptions | 'help' {
     baseUrl: baseUrlFlag(text('base-url')),
     tokenFile: text('token-file'),
     logLevel: text('log-level') === undefined ? 'info' : oneOf('run', 'log-level', text('log-level') as string, logLevels),
-    jsonSummary: values['json-summary'] === true,
+    jsonSummary: flags.values['json-summary'] === true,
   };
 }
 
