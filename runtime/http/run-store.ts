@@ -144,7 +144,9 @@ export class RunStore {
     const upstream = record.result?.upstream ?? record.handle?.progress().upstream ?? { requests: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0 };
     const live = record.handle?.progress();
     const rowsRead = record.result?.rowsRead ?? live?.rowsRead ?? 0;
-    const rowsDone = record.result ? record.result.rowsRead : rowsRead - (live?.pending ?? 0);
+    // A run that ended early (failed, cancelled) read rows it never finished: count what it emitted.
+    const ended = record.result;
+    const rowsDone = ended ? (ended.status === 'succeeded' || ended.status === 'succeeded with errors' ? ended.rowsRead : ended.rowsEmitted) : rowsRead - (live?.pending ?? 0);
     const rowsEmitted = record.result?.rowsEmitted ?? live?.rowsEmitted ?? 0;
     const errorRows = record.result?.errorRows ?? live?.errorRows ?? 0;
     let etaSeconds: number | null = null;

@@ -15,7 +15,8 @@ t.test('end to end: HTTP host → get-contact / get-message → simulator', asyn
   if (!first || !second) throw new Error('the simulator has no contacts');
 
   const list = (await app.inject({ method: 'GET', url: '/v1/connectors', headers })).json<{ connectors: { id: string }[] }>();
-  t.same(list.connectors.map((c) => c.id).sort(), ['get-contact', 'get-message']);
+  const listed = list.connectors.map((c) => c.id);
+  for (const id of ['get-contact', 'get-message']) t.ok(listed.includes(id), `${id} is listed`);
 
   const sync = await app.inject({
     method: 'POST',
