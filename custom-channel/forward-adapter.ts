@@ -48,7 +48,8 @@ export function createForwardAdapter(options: ForwardAdapterOptions): ProviderAd
       methods: ['POST'],
       statusCodes: RETRY_STATUS,
       maxRetryAfter: 30_000,
-      calculateDelay: ({ attemptCount, computedValue }) => (computedValue === 0 ? 0 : (options.retryDelayMs?.(attemptCount) ?? computedValue)),
+      // got reads a delay of 0 as "do not retry": a retry always waits at least 1 ms.
+      calculateDelay: ({ attemptCount, computedValue }) => (computedValue === 0 ? 0 : Math.max(1, options.retryDelayMs?.(attemptCount) ?? computedValue)),
     },
   });
 
