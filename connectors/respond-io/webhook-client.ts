@@ -135,7 +135,7 @@ export class WebhookClient {
     const issues = this.check(input);
     if (issues.length > 0) throw new WebhookPayloadError(issues);
     const keys = input.events.map((event) => webhookEventKey(input.contactId, event));
-    await this.ledger.settled(keys);
+    for (let busy = this.ledger.busy(keys); busy !== undefined; busy = this.ledger.busy(keys)) await busy;
     const fresh = input.events.filter((_, i) => !this.ledger.accepted(keys[i] as string));
     const skipped = input.events.filter((_, i) => this.ledger.accepted(keys[i] as string)).map((event) => event.mId);
     if (fresh.length === 0) return { statusCode: 200, attempts: 0, posted: [], skipped };

@@ -33,13 +33,13 @@ export class WebhookLedger {
     }
   }
 
-  /** Waits until none of these events is in flight (whatever the outcome of that flight). */
-  async settled(keys: readonly string[]): Promise<void> {
-    for (;;) {
-      const waits = keys.map((key) => this.pending.get(key)).filter((wait): wait is Promise<void> => wait !== undefined);
-      if (waits.length === 0) return;
-      await Promise.all(waits);
-    }
+  /**
+   * A promise to wait on while one of these events is in flight, or undefined when none is. Synchronous on purpose:
+   * the caller checks and marks in the same tick, so two concurrent posts of one event cannot both pass.
+   */
+  busy(keys: readonly string[]): Promise<void> | undefined {
+    const waits = keys.map((key) => this.pending.get(key)).filter((wait): wait is Promise<void> => wait !== undefined);
+    return waits.length === 0 ? undefined : Promise.all(waits).then(() => undefined);
   }
 
   /** Marks events in flight; call the returned function when the post ended. */
