@@ -1,17 +1,45 @@
 import { ConnectorsError } from '../errors.js';
 import { loadPlugin, type Plugin } from '../plugin.js';
-import { describeCommand, describeHelp } from './describe-command.js';
+import { describeCommand } from './describe-command.js';
 import { ExitCode, PROGRAM, UsageError, type CliIo } from './io.js';
 import { runCommand } from './run-command.js';
-import { runHelp } from './run-options.js';
 import { StderrPrinter } from './stderr-printer.js';
 import { packageVersion } from './version.js';
 
 export type { CliIo } from './io.js';
 
-const commands: Record<string, { summary: string; help: string }> = {
-  describe: { summary: 'describe [connector] [--json]   the connectors: badges, settings, input/output columns', help: describeHelp },
-  run: { summary: 'run <connector> [options]       stream rows (NDJSON, JSON array, CSV) through a connector', help: runHelp },
+interface Command {
+  summary: string;
+  run(argv: string[], io: CliIo, printer: StderrPrinter): Promise<number>;
+}
+
+const load = (io: CliIo) => (): Promise<Plugin> => (io.plugin ? Promise.resolve(io.plugin) : loadPlugin());
+
+/**
+ * The subcommands. The servers are imported when their command runs, so that `run` and `describe` do not load
+ * fastify and the simulator.
+ */
+const commands: Record<string, Command> = {
+  describe: {
+    summary: 'describe [connector] [--json]   the connectors: badges, settings, input/output columns',
+    run: (argv, io) => describeCommand(argv, io, load(io)),
+  },
+  run: {
+    summary: 'run <connector> [options]       stream rows (NDJSON, JSON array, CSV) through a connector',
+    run: (argv, io, printer) => runCommand(argv, io, printer, load(io)),
+  },
+  serve: {
+    summary: 'serve [options]                 the HTTP host for workflow engines in other languages',
+    run: async (argv, io) => (await import('../http/lazy.js')).runServe(argv, { env: io.env, stdout: io.stdout, stderr: io.stderr, ...(io.plugin ? { plugin: io.plugin } : {}) }),
+  },
+  simulate: {
+    summary: 'simulate [options]              an offline respond.io API v2 look-alike (seeded data, limits, faults)',
+    run: async (argv, io) => (await import('../../simulator/cli.js')).runSimulate(argv, { stdout: io.stdout, stderr: io.stderr, ...(io.signal ? { signal: io.signal } : {}) }),
+  },
+  'custom-channel': {
+    summary: 'custom-channel [options]        serve respond.io\'s Custom Channel (POST …/message) to an adapter',
+    run: async (argv, io) => (await import('../../custom-channel/cli.js')).runCustomChannel(argv, io),
+  },
 };
 
 export const mainHelp = `Usage: ${PROGRAM} <command> [options]
@@ -20,7 +48,7 @@ respond.io connectors for workflow engines, on the command line.
 
 Commands:
 ${Object.values(commands).map((command) => `  ${command.summary}`).join('\n')}
-  help [command]                  a command's options
+  help [command]                  a command's options (same as <command> --help)
 
   --version                       the package version
   -h, --help                      this help
@@ -35,7 +63,6 @@ Run '${PROGRAM} <command> --help' for a command's options.
 export async function main(argv: string[], io: CliIo): Promise<number> {
   const printer = new StderrPrinter(io.stderr);
   const [command, ...rest] = argv;
-  const load = (): Promise<Plugin> => (io.plugin ? Promise.resolve(io.plugin) : loadPlugin());
   try {
     switch (command) {
       case undefined:
@@ -46,19 +73,20 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         io.stdout.write(mainHelp);
         return ExitCode.ok;
       case 'help': {
-        const topic = rest[0] === undefined ? undefined : commands[rest[0]];
-        if (rest[0] !== undefined && topic === undefined) throw new UsageError(`no command ${JSON.stringify(rest[0])}; commands: ${Object.keys(commands).join(', ')}`);
-        io.stdout.write(topic?.help ?? mainHelp);
-        return ExitCode.ok;
+        if (rest[0] === undefined) {
+          io.stdout.write(mainHelp);
+          return ExitCode.ok;
+        }
+        const topic = commandNamed(rest[0]);
+        if (topic === undefined) throw new UsageError(`no command ${JSON.stringify(rest[0])}; commands: ${Object.keys(commands).join(', ')}`);
+        return await topic.run(['--help'], io, printer);
       }
       case '--version':
         io.stdout.write(`${packageVersion()}\n`);
         return ExitCode.ok;
-      case 'describe':
-        return await describeCommand(rest, io, load);
-      case 'run':
-        return await runCommand(rest, io, printer, load);
       default: {
+        const found = commandNamed(command);
+        if (found) return await found.run(rest, io, printer);
         const what = command.startsWith('-') ? `unknown flag ${command.split('=')[0]}` : `unknown command ${JSON.stringify(command)}`;
         throw new UsageError(`${what}; commands: ${Object.keys(commands).join(', ')}`);
       }
@@ -66,6 +94,10 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     return reportError(error, printer);
   }
+}
+
+function commandNamed(name: string): Command | undefined {
+  return Object.hasOwn(commands, name) ? commands[name] : undefined;
 }
 
 function reportError(error: unknown, printer: StderrPrinter): number {

@@ -16,7 +16,7 @@ export async function runAsProcess(options: { plugin?: Plugin } = {}): Promise<v
   const onSignal = (signal: NodeJS.Signals): void => {
     signals += 1;
     if (signals > 1) process.exit(128 + (constants.signals[signal] ?? 2));
-    process.stderr.write(`\n${signal}: stopping — no more input is read, rows in flight finish; ${signal} again to exit at once\n`);
+    process.stderr.write(`\n${signal}: stopping gracefully; ${signal} again to exit at once\n`);
     controller.abort(signal);
   };
   process.on('SIGINT', onSignal);

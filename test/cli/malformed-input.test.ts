@@ -79,3 +79,24 @@ t.test('JSON format given NDJSON: the run fails with a hint', async (t) => {
   t.equal(run.stdout, '[]\n');
   t.match(run.stderr, /the input is not a JSON array: it starts with "\{" \(one object per line is NDJSON: use --format ndjson\)/);
 });
+
+t.test('CSV: one error row per bad record even when csv-parse reports several bad fields in it', async (t) => {
+  // An NDJSON file read as CSV: every field of every line has a stray quote.
+  const stdin = 'Identifier\n{"Identifier":"id:1"}\nid:2\n{"Identifier":"id:3"}\n';
+  const run = await cli(['run', 'fake-contact', '-f', 'csv', '--error-behavior', 'do-not-fail-and-return-response'], { stdin });
+  t.equal(run.code, 0);
+  const lines = run.stdout.trimEnd().split('\n').slice(1);
+  t.equal(lines.length, 3, 'three records, three output rows');
+  t.match(lines[0], /^400,"line 2: not valid CSV: Invalid Opening Quote/);
+  t.match(lines[1], /^200,,2,/);
+  t.match(lines[2], /^400,"line 4: not valid CSV/);
+});
+
+t.test('CSV: a quote that never closes fails the run as input failed (307), after the rows before it', async (t) => {
+  const run = await cli(['run', 'fake-contact', '-f', 'csv', '--error-behavior', 'do-not-fail-and-return-response'], { stdin: 'Identifier\nid:1\n"id:2\nid:3\n' });
+  t.equal(run.code, 1);
+  t.match(run.stdout, /^StatusCode,.*\n200,,1,/);
+  t.equal(run.stdout.trimEnd().split('\n').length, 2, 'the header and row 1');
+  t.match(run.stderr, /failed · task status 307/);
+  t.match(run.stderr, /a quote that opens a field never closes/);
+});

@@ -54,7 +54,7 @@ t.test('a spawned CLI: exit codes, signals and streams wired to the real process
     run.child.kill('SIGINT');
     const { code } = await run.exit;
     t.equal(code, 1, 'exit 1', { stderr: run.stderr() });
-    t.match(run.stderr(), /SIGINT: stopping — no more input is read/);
+    t.match(run.stderr(), /SIGINT: stopping gracefully; SIGINT again to exit at once/);
     t.match(run.stderr(), /stopped by SIGINT: no input read after row 3; every row read was finished and written/);
     t.same(run.stdout().trimEnd().split('\n').map((line) => (JSON.parse(line) as { ID: number }).ID), [1, 2, 3]);
   });
