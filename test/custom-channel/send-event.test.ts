@@ -13,7 +13,7 @@ const webhookUrl = `${simulator.baseUrl.replace(/\/v2$/, '')}/custom/channel/web
 const plugin = await loadPlugin();
 const connection = { 'Channel ID': CHANNEL_ID, 'API Token': TOKEN, 'Webhook URL': webhookUrl, 'ID type': 'Phone Number' };
 
-const rows = [
+const rows: Array<Record<string, unknown>> = [
   { ContactID: PHONE, EventType: 'message', MessageID: 'in-1', Timestamp: MS, Message: { type: 'text', text: 'Hello World' }, Contact: { firstName: 'John', countryCode: 'MY' } },
   { ContactID: PHONE, EventType: 'message_status', MessageID: 'out-1', Timestamp: MS, Status: 'failed', StatusMessage: null }, // failed needs a StatusMessage
   { ContactID: PHONE, EventType: 'message_echo', MessageID: 'echo-1', Timestamp: MS, Message: '{"type":"location","latitude":3.1,"longitude":101.6}' },
