@@ -18,10 +18,11 @@ t.test('the same seed gives the same data, without Math.random', async (t) => {
   }
   t.equal(calls, 0, 'Math.random never called');
   const b = new SimulatorData(options);
-  t.same(b.contacts, a.contacts);
+  // JSON text, not t.same: tap's deep compare of 5000 objects takes seconds.
+  t.equal(JSON.stringify(b.contacts), JSON.stringify(a.contacts));
   t.same(b.messagesOf(Number(a.contacts[42]?.id)), a.messagesOf(Number(a.contacts[42]?.id)));
   const other = new SimulatorData({ ...options, seed: 2 });
-  t.notSame(other.contacts.slice(5, 50), a.contacts.slice(5, 50), 'another seed, other contacts');
+  t.not(JSON.stringify(other.contacts.slice(5, 50)), JSON.stringify(a.contacts.slice(5, 50)), 'another seed, other contacts');
   t.equal(a.contacts.length, 5000);
   t.ok(a.messageCount > 10_000, `thousands of messages (${a.messageCount})`);
   t.equal(defaultToken(1), buildSimulator({ contacts: 1 }).token, 'the default token comes from the seed');
@@ -51,7 +52,7 @@ t.test('the data holds every variant of the spec page', async (t) => {
   some('phone null', (c) => c.phone === null);
   some('lastName missing', (c) => !('lastName' in c));
   t.ok(contacts.every((c) => Number.isInteger(c.id) && Number.isInteger(c.created_at) && c.created_at > 1_500_000_000), 'id and created_at always numbers');
-  t.same([...contacts].sort((x, y) => x.id - y.id).map((c) => c.id), contacts.map((c) => c.id), 'ascending ids');
+  t.ok(contacts.every((c, i) => i === 0 || c.id > (contacts[i - 1]?.id ?? 0)), 'ascending ids');
   t.equal(new Set(contacts.map((c) => c.id)).size, contacts.length, 'unique ids');
   const emails = contacts.map((c) => c.email).filter((e): e is string => typeof e === 'string');
   t.equal(new Set(emails).size, emails.length, 'unique emails');
