@@ -23,21 +23,26 @@ export interface StoppableInput {
 export function stopOnSignal(source: AsyncGenerator<unknown>, signal: AbortSignal | undefined, stopSource: () => void): StoppableInput {
   let read = 0;
   let interruption: Interruption | undefined;
-  const stopped = new Promise<'stop'>((resolve) => {
-    if (signal === undefined) return;
-    const stop = (): void => {
-      interruption = { reason: reasonText(signal.reason), afterRow: read, graceExpired: false };
-      stopSource();
-      resolve('stop');
-    };
-    if (signal.aborted) stop();
-    else signal.addEventListener('abort', stop, { once: true });
-  });
+  /** Ends the read in progress, if one waits. Not a long-lived promise raced per row: that would keep a reaction per row alive. */
+  let wake: (() => void) | undefined;
+  const stop = (): void => {
+    if (interruption !== undefined) return;
+    interruption = { reason: reasonText(signal?.reason), afterRow: read, graceExpired: false };
+    stopSource();
+    wake?.();
+  };
+  if (signal?.aborted) stop();
+  else signal?.addEventListener('abort', stop, { once: true });
+
   async function* rows(): AsyncGenerator<unknown> {
     try {
       while (interruption === undefined) {
         const pending = source.next();
-        const next = await Promise.race([pending, stopped]);
+        const next = await new Promise<IteratorResult<unknown> | 'stop'>((resolve, reject) => {
+          wake = () => resolve('stop');
+          pending.then(resolve, reject);
+        });
+        wake = undefined;
         if (next === 'stop') {
           pending.catch(() => undefined); // the destroyed source may reject; nobody waits for it any more
           return;
@@ -47,6 +52,7 @@ export function stopOnSignal(source: AsyncGenerator<unknown>, signal: AbortSigna
         yield next.value;
       }
     } finally {
+      signal?.removeEventListener('abort', stop);
       if (interruption === undefined) await source.return(undefined);
       else void source.return(undefined).catch(() => undefined);
     }

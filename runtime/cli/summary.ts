@@ -18,9 +18,9 @@ export function summaryText(summary: RunSummary): string {
   ];
   if (summary.failure) {
     const { failure } = summary;
-    const where = failure.row === null ? 'the run' : `row ${failure.row}`;
+    const where = failure.row === null ? 'stopped' : `failed at row ${failure.row}`;
     const status = failure.statusCode === null ? '' : ` ${failure.statusCode}`;
-    lines.push(`  failed at ${where}: ${failure.code}${status} ${failure.message}`);
+    lines.push(`  ${where}: ${failure.code}${status} ${failure.message}`);
   }
   if (summary.interrupted) {
     const { interrupted } = summary;

@@ -35,6 +35,10 @@ export async function openOutput(path: string, stdout: Writable, format: Format,
       throw new UsageError(`--output ${JSON.stringify(path)} cannot be written: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'run');
     }
   }
+  // A closed pipe (`| head`) emits 'error' (EPIPE) at any time: kept here and thrown at the next write, so the run
+  // is cancelled and summarised instead of the process dying of an unhandled 'error' event.
+  let failed: Error | undefined;
+  stream.on('error', (error) => (failed ??= error));
   const formatter = formatterFor(format, columns);
   let started = false;
   const start = async (): Promise<void> => {
@@ -45,6 +49,7 @@ export async function openOutput(path: string, stdout: Writable, format: Format,
   };
   return {
     async write(row) {
+      if (failed) throw failed;
       await start();
       await writeText(stream, formatter.row(row));
     },
