@@ -31,6 +31,7 @@ export function stopOnSignal(source: AsyncGenerator<unknown>, signal: AbortSigna
     stopSource();
     wake?.();
   };
+  // Kept after the input ends: a signal while the last rows are in flight still interrupts the run (grace period).
   if (signal?.aborted) stop();
   else signal?.addEventListener('abort', stop, { once: true });
 
@@ -52,7 +53,6 @@ export function stopOnSignal(source: AsyncGenerator<unknown>, signal: AbortSigna
         yield next.value;
       }
     } finally {
-      signal?.removeEventListener('abort', stop);
       if (interruption === undefined) await source.return(undefined);
       else void source.return(undefined).catch(() => undefined);
     }
