@@ -1,7 +1,16 @@
 import { PassThrough } from 'node:stream';
 import { main } from '../../runtime/cli/main.js';
 import type { CliIo } from '../../runtime/cli/io.js';
-import { fakePlugin, TEST_TOKEN, type FakeOptions } from '../helpers/fake-connector.js';
+import { Plugin } from '../../runtime/plugin.js';
+import { SchemaRegistry } from '../../runtime/schema-registry.js';
+import { fakeConnector, fakeManifest, TEST_TOKEN, type FakeOptions } from '../helpers/fake-connector.js';
+
+/** fakePlugin() with one registry for the whole file: compiling the schemas anew for each of dozens of runs is slow. */
+let registry: SchemaRegistry | undefined;
+function plugin(options: FakeOptions = {}): Plugin {
+  registry ??= SchemaRegistry.load();
+  return new Plugin(fakeManifest, registry, [fakeConnector(options)]);
+}
 
 export interface CliRun {
   code: number;
@@ -38,7 +47,7 @@ export async function cli(argv: string[], options: CliOptions = {}): Promise<Cli
     stdout,
     stderr,
     env: options.env ?? { RESPONDIO_TOKEN: TEST_TOKEN },
-    plugin: fakePlugin(options.fake),
+    plugin: plugin(options.fake),
     ...(options.isTTY === undefined ? {} : { isTTY: options.isTTY }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),
