@@ -23,6 +23,8 @@ export interface PolicyOptions {
 interface RequestState {
   endpoint: string;
   arrivedAt: number;
+  url: string;
+  fault?: string;
   /** The connection was dropped on purpose: nothing more to record. */
   dropped?: boolean;
   truncate?: boolean;
@@ -40,7 +42,7 @@ export function installPolicy(app: FastifyInstance, options: PolicyOptions): voi
   app.addHook('onRequest', async (request, reply) => {
     const spec = endpointOfRoute(request.method, request.routeOptions.url?.replace(/^\/v2/, ''));
     const endpoint = spec?.key ?? UNMATCHED_ENDPOINT;
-    const state: RequestState = { endpoint, arrivedAt: clock.now() };
+    const state: RequestState = { endpoint, arrivedAt: clock.now(), url: request.url };
     states.set(request, state);
 
     const authorization = request.headers.authorization ?? '';
@@ -65,12 +67,14 @@ export function installPolicy(app: FastifyInstance, options: PolicyOptions): voi
 
     const burst = injector.inBurst(endpoint);
     if (burst !== undefined) {
+      state.fault = '429';
       stats.recordFault(endpoint, '429');
       reply.header('Retry-After', String(burst));
       return sendError(reply, 429, messages.tooManyRequests);
     }
     const fault = injector.decide(key);
     if (fault === undefined) return;
+    state.fault = fault;
     stats.recordFault(endpoint, fault);
     switch (fault) {
       case 'reset':
@@ -100,8 +104,12 @@ export function installPolicy(app: FastifyInstance, options: PolicyOptions): voi
 
   app.addHook('onResponse', async (request, reply) => {
     const state = states.get(request);
-    if (state && !state.dropped) stats.record(state.endpoint, reply.statusCode, state.arrivedAt);
+    if (state && !state.dropped) stats.record(state.endpoint, reply.statusCode, state.arrivedAt, logDetail(state));
   });
+
+  function logDetail(state: RequestState): { url: string; fault?: string } {
+    return state.fault === undefined ? { url: state.url } : { url: state.url, fault: state.fault };
+  }
 
   async function pause(ms: number): Promise<boolean> {
     try {
@@ -114,7 +122,7 @@ export function installPolicy(app: FastifyInstance, options: PolicyOptions): voi
 
   function drop(request: FastifyRequest, reply: FastifyReply, state: RequestState): FastifyReply {
     state.dropped = true;
-    stats.record(state.endpoint, 'reset', state.arrivedAt);
+    stats.record(state.endpoint, 'reset', state.arrivedAt, logDetail(state));
     reply.hijack();
     // Destroys the socket without a byte of answer: the client sees ECONNRESET / "socket hang up".
     reply.raw.destroy();

@@ -16,6 +16,10 @@ export interface RequestLogEntry {
   status: number;
   /** Clock time (ms) the request arrived, so tests can check pacing against the injected clock. */
   at: number;
+  /** The request's path and query as sent (e.g. '/v2/contact/id:1001'), so tests can count requests per identifier. */
+  url?: string;
+  /** The injected fault the request met, if any ('slow', 'truncated', '503'…): a logged 200 the client never saw whole. */
+  fault?: string;
 }
 
 /** What the simulator saw, for tests and benchmarks: counts per endpoint and a bounded log of recent requests. */
@@ -45,13 +49,13 @@ export class SimulatorStats {
   }
 
   /** Called once per request when it ends; `arrivedAt` is the clock time it arrived. */
-  record(endpoint: string, status: number | 'reset', arrivedAt: number = this.#clock.now()): void {
+  record(endpoint: string, status: number | 'reset', arrivedAt: number = this.#clock.now(), detail: { url?: string; fault?: string } = {}): void {
     const entry = this.#endpoint(endpoint);
     entry.requests += 1;
     const key = String(status);
     entry.byStatus[key] = (entry.byStatus[key] ?? 0) + 1;
     if (this.#logLimit > 0) {
-      this.#log.push({ endpoint, status: status === 'reset' ? 0 : status, at: arrivedAt });
+      this.#log.push({ endpoint, status: status === 'reset' ? 0 : status, at: arrivedAt, ...detail });
       if (this.#log.length > this.#logLimit) this.#log.splice(0, this.#log.length - this.#logLimit);
     }
   }
