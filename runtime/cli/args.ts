@@ -4,12 +4,14 @@ import { UsageError } from './io.js';
 export interface FlagSpec {
   type: 'string' | 'boolean';
   short?: string;
+  /** Repeatable: the values come as a list. */
+  multiple?: boolean;
 }
 
 export type FlagSpecs = Record<string, FlagSpec>;
 
 export interface ParsedArgs {
-  values: Record<string, string | boolean | undefined>;
+  values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
 }
 

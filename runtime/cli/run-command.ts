@@ -1,6 +1,7 @@
 import { errorCodes } from '../error-codes.js';
 import type { RunHandle } from '../pipeline.js';
 import type { Plugin } from '../plugin.js';
+import { connectionOf } from './connection.js';
 import { ExitCode, type CliIo } from './io.js';
 import { openInput } from './input/open-input.js';
 import { stopOnSignal } from './interrupt.js';
@@ -37,7 +38,7 @@ export async function runCommand(argv: readonly string[], io: CliIo, printer: St
     handle = plugin.run({
       connector: connector.id,
       rows: stoppable.rows,
-      connection: { Token: token, ...(options.baseUrl === undefined ? {} : { 'Base URL': options.baseUrl }) },
+      connection: connectionOf(connector, token, options),
       settings: { 'Error behavior': options.errorBehavior },
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       logger: stderrLogger(options.logLevel, (text) => printer.print(text)),

@@ -22,7 +22,10 @@ in input order. Logs and a final run summary go to stderr.
                             (or the exact spelling, e.g. "Fail and return response"; default fail-and-return-response)
   --concurrency N           calls in flight at most, 1-${MAX_CONCURRENCY} (default 8)
   --base-url URL            Connection 'Base URL' (e.g. the offline simulator)
-  --token-file FILE         a file holding the respond.io token (default: the RESPONDIO_TOKEN variable)
+  --connection 'FIELD=VALUE'  another Connection field, repeatable, e.g. --connection 'Channel ID=gfd8g7fd89dgfd'
+                            (see \`describe <connector>\` for the fields; a secret field is refused here)
+  --token-file FILE         a file holding the token (default: the RESPONDIO_TOKEN variable); it fills the
+                            Connection's secret field: Token, or API Token for the Custom Channel
   --log-level LEVEL         ${logLevels.join(' | ')} (default info)
   --json-summary            the final summary as one JSON line on stderr instead of text
   -h, --help                this help
@@ -39,6 +42,8 @@ export interface RunOptions {
   errorBehavior: ErrorBehavior;
   concurrency: number | undefined;
   baseUrl: string | undefined;
+  /** --connection FIELD=VALUE pairs, in order (checked against the connector's Connection schema later). */
+  connectionFields: [string, string][];
   tokenFile: string | undefined;
   logLevel: LogLevel;
   jsonSummary: boolean;
@@ -51,6 +56,7 @@ const specs: FlagSpecs = {
   'error-behavior': { type: 'string' },
   concurrency: { type: 'string' },
   'base-url': { type: 'string' },
+  connection: { type: 'string', multiple: true },
   'token-file': { type: 'string' },
   'log-level': { type: 'string' },
   'json-summary': { type: 'boolean' },
@@ -91,6 +97,7 @@ export function checkRunFlags(flags: RunFlags): RunOptions {
     errorBehavior: errorBehaviorFlag(text('error-behavior')),
     concurrency: text('concurrency') === undefined ? undefined : integerFlag('run', 'concurrency', text('concurrency') as string, 1, MAX_CONCURRENCY),
     baseUrl: baseUrlFlag(text('base-url')),
+    connectionFields: connectionFlags(flags.values.connection),
     tokenFile: text('token-file'),
     logLevel: text('log-level') === undefined ? 'info' : oneOf('run', 'log-level', text('log-level') as string, logLevels),
     jsonSummary: flags.values['json-summary'] === true,
@@ -120,3 +127,14 @@ function baseUrlFlag(value: string | undefined): string | undefined {
   if (!ok) throw new UsageError(`--base-url must be an http:// or https:// URL (got ${JSON.stringify(value)})`, 'run');
   return value;
 }
+
+function connectionFlags(values: string | boolean | string[] | undefined): [string, string][] {
+  const list = Array.isArray(values) ? values : typeof values === 'string' ? [values] : [];
+  return list.map((pair) => {
+    const at = pair.indexOf('=');
+    // The value is never quoted back: a secret typed here by mistake must not reach the terminal.
+    if (at <= 0) throw new UsageError(`--connection takes FIELD=VALUE, e.g. --connection 'Channel ID=gfd8g7fd89dgfd' (got a value without '=' or without a field name)`, 'run');
+    return [pair.slice(0, at).trim(), pair.slice(at + 1)];
+  });
+}
+
