@@ -5,17 +5,8 @@ import { createRandom } from './prng.js';
 
 export type * from './data-types.js';
 
-/** Fields POST /contact/create_or_update/{identifier} may set. */
-export interface ContactFields {
-  firstName?: string | null;
-  lastName?: string | null;
-  phone?: string | null;
-  email?: string | null;
-  language?: string | null;
-  profilePic?: string | null;
-  countryCode?: string | null;
-  custom_fields?: SimCustomField[] | null;
-}
+/** Fields POST /contact/create_or_update/{identifier} may set: a subset of the contact's own. */
+export type ContactFields = Pick<SimContact, 'firstName' | 'lastName' | 'phone' | 'email' | 'language' | 'profilePic' | 'countryCode' | 'custom_fields'>;
 
 export class DataConflict extends Error {}
 
