@@ -35,7 +35,7 @@ export interface RunRequest {
   readAhead?: number;
   signal?: AbortSignal;
   logger?: Logger;
-  /** Passed to the connector family as is (respond.io client: timeoutMs, retryPolicy, clock, random). */
+  /** Passed to the connector family as is (respond.io client: timeoutMs, retryPolicy, pacing, clock, random). */
   connectorOptions?: Readonly<Record<string, unknown>>;
 }
 

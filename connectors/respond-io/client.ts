@@ -55,7 +55,8 @@ export function createRespondIoClient(options: RespondIoClientOptions): RespondI
   async function execute(endpoint: EndpointKey, path: string, request: RespondIoRequest, signal: AbortSignal | undefined): Promise<unknown> {
     if (tokenRejected !== undefined) throw rejectedError(tokenRejected);
     const limiter = sharedLimiter(clock, organization, endpoint.key);
-    const intervalMs = 1000 / (config.rateLimits[endpoint.key] ?? UNLISTED_ENDPOINT_RPS);
+    // Unpaced calls still queue on the limiter: a 429 from another row pauses them too.
+    const intervalMs = config.pacing ? 1000 / (config.rateLimits[endpoint.key] ?? UNLISTED_ENDPOINT_RPS) : 0;
     let attempts = 0;
     let waitedMs = 0;
     for (;;) {
@@ -70,7 +71,8 @@ export function createRespondIoClient(options: RespondIoClientOptions): RespondI
       } catch {
         throw aborted(signal);
       }
-      stats.rateLimitWaitMs += clock.now() - queuedAt;
+      const grantedAt = clock.now();
+      stats.rateLimitWaitMs += grantedAt - queuedAt;
       // Rows queued behind the one that got the 401 must not send either.
       if (tokenRejected !== undefined) throw rejectedError(tokenRejected);
 
@@ -80,12 +82,15 @@ export function createRespondIoClient(options: RespondIoClientOptions): RespondI
       let outcome: AttemptOutcome;
       let failure: RowError;
       try {
-        const response = await transport.got(path.replace(/^\//, ''), {
+        const pending = transport.got(path.replace(/^\//, ''), {
           method: endpoint.method,
           ...(request.query ? { searchParams: { ...request.query } } : {}),
           ...(request.body !== undefined ? { json: request.body } : {}),
           ...(signal ? { signal } : {}),
         });
+        // The pace counts from when the request really left, not from when the limiter let it through (pacer.ts).
+        pending.on('request', (outgoing) => outgoing.once('finish', () => limiter.noteSent(grantedAt, clock.now())));
+        const response = await pending;
         const status = response.statusCode;
         const text = response.body;
         if (status >= 200 && status < 300) return parseBody(endpoint, status, text);

@@ -6,7 +6,7 @@ import { createRespondIoClient, type RespondIoClient } from './client.js';
 import type { RetryPolicy } from './retry-policy.js';
 
 /** connectorOptions the respond.io family understands; each is validated by the client factory. */
-const KNOWN_OPTIONS = ['timeoutMs', 'retryPolicy', 'clock', 'random', 'wallClock'] as const;
+const KNOWN_OPTIONS = ['timeoutMs', 'retryPolicy', 'pacing', 'clock', 'random', 'wallClock'] as const;
 
 /**
  * One client per run, from the run's Connection (Token, Base URL), Settings ('Rate limits') and the host's
@@ -27,6 +27,7 @@ export function clientFromEnvironment(environment: RunEnvironment): RespondIoCli
     rateLimits: settings['Rate limits'],
     timeoutMs: options.timeoutMs as number | undefined,
     retryPolicy: options.retryPolicy as Partial<RetryPolicy> | undefined,
+    pacing: options.pacing as boolean | undefined,
     clock: options.clock as Clock | undefined,
     random: options.random as (() => number) | undefined,
     wallClock: options.wallClock as (() => number) | undefined,

@@ -18,6 +18,11 @@ export interface RespondIoClientOptions {
   /** Requests per second by 'METHOD /path/{template}', over the documented table (organizations with raised limits). */
   rateLimits?: Readonly<Record<string, number | undefined>> | undefined;
   retryPolicy?: Partial<RetryPolicy> | undefined;
+  /**
+   * false: no spacing between sends, for a server without limits (the simulator with limits off, a sandbox) or a
+   * host that paces upstream itself. A 429's Retry-After still pauses the endpoint. Default true.
+   */
+  pacing?: boolean | undefined;
   /** Monotonic time for pacing and retry waits (tests inject a fake one). */
   clock?: Clock | undefined;
   /** [0, 1) source for backoff jitter. */
@@ -33,6 +38,7 @@ export interface ResolvedClientOptions {
   timeoutMs: number;
   rateLimits: Readonly<Record<string, number>>;
   retryPolicy: RetryPolicy;
+  pacing: boolean;
   clock: Clock;
   random: () => number;
   wallClock: () => number;
@@ -62,6 +68,8 @@ export function resolveClientOptions(options: RespondIoClientOptions): ResolvedC
     rateLimits[key] = rps;
   }
 
+  const pacing = options.pacing ?? true;
+  if (typeof pacing !== 'boolean') throw option(`pacing must be true or false, got ${JSON.stringify(pacing)}`);
   const clock = options.clock ?? systemClock;
   if (typeof clock?.now !== 'function' || typeof clock.sleep !== 'function') throw option('clock must have now() and sleep(ms, signal)');
   const random = options.random ?? Math.random;
@@ -70,7 +78,7 @@ export function resolveClientOptions(options: RespondIoClientOptions): ResolvedC
   if (typeof wallClock !== 'function') throw option(`wallClock must be a function returning epoch milliseconds, got ${typeof wallClock}`);
   const logger = options.logger ?? silentLogger;
 
-  return { token, baseUrl, timeoutMs, rateLimits, retryPolicy: resolveRetryPolicy(options.retryPolicy), clock, random, wallClock, logger };
+  return { token, baseUrl, timeoutMs, rateLimits, retryPolicy: resolveRetryPolicy(options.retryPolicy), pacing, clock, random, wallClock, logger };
 }
 
 function resolveBaseUrl(value: unknown): string {

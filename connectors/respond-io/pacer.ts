@@ -18,7 +18,13 @@ interface Waiter {
  * then see R+1 requests in one window and answer 429.
  */
 export class EndpointLimiter {
+  /** When the last waiter was let through. */
   private lastSendAt = Number.NEGATIVE_INFINITY;
+  /** When the last request let through actually left (noteSent). */
+  private lastWriteAt = Number.NEGATIVE_INFINITY;
+  /** The last few grant-to-socket delays (ms); 0 until measured, so a client that never reports loses nothing. */
+  private readonly sendDelays: number[] = new Array<number>(16).fill(0);
+  private sendDelayCursor = 0;
   private pausedUntil = Number.NEGATIVE_INFINITY;
   private readonly queue: Waiter[] = [];
   private pumping = false;
@@ -45,6 +51,29 @@ export class EndpointLimiter {
     });
   }
 
+  /**
+   * A request let through at `grantedAt` actually left at `sentAt` (its bytes were handed to the socket). Spacing
+   * then also counts from there, which absorbs what happens in between: a new connection, a cold code path, a busy
+   * event loop. Measured: the first request of a run reached the server ~6 ms after it was let through and the next
+   * one on time, so the server saw 94 ms between them and 10 requests in 990 ms → a 429.
+   */
+  noteSent(grantedAt: number, sentAt: number): void {
+    if (sentAt > this.lastWriteAt) this.lastWriteAt = sentAt;
+    this.sendDelays[this.sendDelayCursor] = Math.max(0, sentAt - grantedAt);
+    this.sendDelayCursor = (this.sendDelayCursor + 1) % this.sendDelays.length;
+  }
+
+  /**
+   * When the head may go: one interval after the previous grant (never less), and one interval after the previous
+   * request actually left, minus the shortest grant-to-socket delay seen lately (the next request will take at
+   * least about that long to leave too). Without that lead every send lost its own ~0.5 ms of client work:
+   * 0.75 % of the pace at 15/s.
+   */
+  private readyAt(intervalMs: number): number {
+    const lead = Math.min(Math.min(...this.sendDelays), intervalMs / 2);
+    return Math.max(this.lastSendAt + intervalMs, this.lastWriteAt + intervalMs - lead, this.pausedUntil);
+  }
+
   /** After a 429: nobody sends on this endpoint before `untilMs` (clock time). Only ever extends a pause. */
   pauseUntil(untilMs: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, untilMs);
@@ -65,12 +94,13 @@ export class EndpointLimiter {
     try {
       while (this.queue.length > 0) {
         const head = this.queue[0] as Waiter;
-        const readyAt = Math.max(this.lastSendAt + head.intervalMs, this.pausedUntil);
+        const readyAt = this.readyAt(head.intervalMs);
         const now = this.clock.now();
         if (now < readyAt) {
           // Not abortable on purpose: if the head leaves, the next waiter needs the same moment. A pause added
-          // meanwhile is seen on the next turn of the loop.
-          await this.clock.sleep(readyAt - now);
+          // meanwhile, or a later noteSent(), is seen on the next turn of the loop. sleepUntil ends right at
+          // readyAt; a plain sleep ends up to ~1 ms late (or early, then sleeps again), which is lost pace.
+          await (this.clock.sleepUntil ? this.clock.sleepUntil(readyAt) : this.clock.sleep(readyAt - now));
           continue;
         }
         this.queue.shift();
