@@ -9,10 +9,24 @@ export interface CustomChannelServerOptions extends CustomChannelOptions {
   logger?: FastifyServerOptions['logger'];
 }
 
+/**
+ * Slow-client and idle limits (fastify leaves them off but keep-alive, 72 s). respond.io sends a small body at once,
+ * so the whole request must arrive within 30 s (headers within 15 s); a socket silent for 2 min is closed (long
+ * enough for an adapter that retries a slow provider); an idle keep-alive connection is closed after 5 s.
+ */
+export const CHANNEL_TIMEOUTS = { headersMs: 15_000, requestMs: 30_000, idleMs: 120_000, keepAliveMs: 5_000 } as const;
+
 /** The custom channel as its own fastify app, built but not listening: tests use inject(), the CLI calls listen(). */
 export async function buildCustomChannelServer(options: CustomChannelServerOptions): Promise<FastifyInstance> {
   const { prefix, logger, ...channel } = options;
-  const app = Fastify({ logger: logger ?? false, bodyLimit: channel.bodyLimit ?? 64 * 1024 });
+  const app = Fastify({
+    logger: logger ?? false,
+    bodyLimit: channel.bodyLimit ?? 64 * 1024,
+    connectionTimeout: CHANNEL_TIMEOUTS.idleMs,
+    keepAliveTimeout: CHANNEL_TIMEOUTS.keepAliveMs,
+    requestTimeout: CHANNEL_TIMEOUTS.requestMs,
+  });
+  app.server.headersTimeout = CHANNEL_TIMEOUTS.headersMs;
   await app.register(customChannelPlugin, { ...channel, prefix: normalizePrefix(prefix) });
   await app.ready();
   return app;

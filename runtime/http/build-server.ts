@@ -9,6 +9,7 @@ import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { runsRoutes } from './routes/runs.js';
 import { hostServices } from './services.js';
+import { HOST_TIMEOUTS } from './timeouts.js';
 import { useRegistryValidator } from './validation.js';
 
 /** Headers that carry secrets: never in a log line, whatever a serializer or a hook decides to print. */
@@ -36,7 +37,11 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     return503OnClosing: false,
     requestIdHeader: 'x-request-id',
     routerOptions: { ignoreTrailingSlash: true },
+    connectionTimeout: HOST_TIMEOUTS.idleMs,
+    keepAliveTimeout: HOST_TIMEOUTS.keepAliveMs,
+    requestTimeout: HOST_TIMEOUTS.requestMs,
   });
+  app.server.headersTimeout = HOST_TIMEOUTS.headersMs;
   useRegistryValidator(app, plugin.registry);
   installErrorHandlers(app);
   await app.register(hostServices, { plugin, options: resolved });

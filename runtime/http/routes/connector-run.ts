@@ -4,6 +4,7 @@ import type { ConnectorDescription } from '../../describe.js';
 import { errorBody, HttpError, sendError } from '../http-errors.js';
 import { headerOf, isBlank, NDJSON, ndjsonStream, readLines, rowOfLine, type HeaderLine, type Line } from '../ndjson.js';
 import { normalizeSettings } from '../services.js';
+import { runOutlivesIdleTimeout } from '../timeouts.js';
 import { runBodySchema, streamQuery } from '../validation.js';
 
 interface JsonRunBody {
@@ -55,6 +56,7 @@ export async function connectorRunRoutes(app: FastifyInstance): Promise<void> {
     const handle = host.openRun(request, { connector: connector.id, connection: body.connection, settings: body.settings, rows: body.rows, concurrency: body.concurrency });
     const collecting = handle.collect();
     host.tracker.track(connector.id, 'sync', handle);
+    runOutlivesIdleTimeout(request); // silent until the run ends (timeouts.ts)
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) handle.cancel('the client went away');
     });
@@ -118,6 +120,7 @@ export async function connectorRunRoutes(app: FastifyInstance): Promise<void> {
       yield { result: await handle.result };
     }
     const stream = ndjsonStream(output());
+    runOutlivesIdleTimeout(request); // may pause on rate limits or backpressure (timeouts.ts)
     return reply.type(`${NDJSON}; charset=utf-8`).header('cache-control', 'no-store').send(stream);
   };
 
