@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { SimulatorData } from './data.js';
 import { FaultInjector } from './faults.js';
@@ -31,6 +32,9 @@ export function buildSimulator(options: SimulatorOptions = {}): Simulator {
   const data = new SimulatorData(resolved);
   const stats = new SimulatorStats(clock, resolved.requestLog);
   const closing = new AbortController();
+  // Every request held by latency or a 'slow' fault listens on it (and stops listening when done): more than 10 at
+  // once is normal load, not a leak, so no MaxListenersExceededWarning.
+  setMaxListeners(0, closing.signal);
   // forceCloseConnections: a 'slow' request or a keep-alive client must not hold close() open.
   const app = Fastify({ logger: resolved.logger, forceCloseConnections: true });
   app.addHook('preClose', async () => closing.abort(new Error('simulator closing')));
