@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { startSimulator } from '../../simulator/index.js';
 import { SECRET_TOKEN } from './fault-harness.js';
 
@@ -26,7 +26,7 @@ interface Summary {
   interrupted?: { reason: string; afterRow: number; graceExpired: boolean };
 }
 
-type TapTest = Parameters<Parameters<typeof t.test>[1]>[0];
+type TapTest = Test;
 
 async function interruptedRun(t: TapTest, signal: 'SIGTERM' | 'SIGINT', format: 'ndjson' | 'csv', input: string) {
   const file = join(dir, `rows.${format}`);
