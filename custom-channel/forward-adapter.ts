@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import got, { HTTPError, RequestError, TimeoutError } from 'got';
 import { MAX_MID_LENGTH, ProviderFailure, type ProviderAdapter } from './adapter.js';
+import { scrubCause } from '../runtime/scrub-cause.js';
 
 export interface ForwardAdapterOptions {
   /** The provider endpoint that takes the respond.io message as JSON and answers its message id. */
@@ -96,13 +97,13 @@ function toFailure(error: unknown, where: string, retries: number): ProviderFail
   if (error instanceof HTTPError) {
     const status = error.response.statusCode;
     const said = providerErrorText(String(error.response.body ?? ''));
-    if (RETRY_STATUS.includes(status)) return new ProviderFailure(502, `the provider answered HTTP ${status} after ${attempts}${said}`, { cause: error });
+    if (RETRY_STATUS.includes(status)) return new ProviderFailure(502, `the provider answered HTTP ${status} after ${attempts}${said}`, { cause: scrubCause(error) });
     // The provider refused this message: resending it unchanged will not help, so respond.io gets a 4xx.
-    return new ProviderFailure(status >= 500 ? 502 : 400, `the provider refused the message (HTTP ${status})${said}`, { cause: error });
+    return new ProviderFailure(status >= 500 ? 502 : 400, `the provider refused the message (HTTP ${status})${said}`, { cause: scrubCause(error) });
   }
-  if (error instanceof TimeoutError) return new ProviderFailure(504, `the provider did not answer in time (${attempts} to ${where})`, { cause: error });
-  if (error instanceof RequestError) return new ProviderFailure(502, `the provider could not be reached (${error.code}, ${attempts} to ${where})`, { cause: error });
-  return new ProviderFailure(502, 'the provider call failed', { cause: error });
+  if (error instanceof TimeoutError) return new ProviderFailure(504, `the provider did not answer in time (${attempts} to ${where})`, { cause: scrubCause(error) });
+  if (error instanceof RequestError) return new ProviderFailure(502, `the provider could not be reached (${error.code}, ${attempts} to ${where})`, { cause: scrubCause(error) });
+  return new ProviderFailure(502, 'the provider call failed', { cause: scrubCause(error) });
 }
 
 /** `: <the provider's own error message>` when its body says one, capped; nothing otherwise. */

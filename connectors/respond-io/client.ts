@@ -1,5 +1,6 @@
 import type { UpstreamStats } from '../../runtime/connector.js';
 import { ConfigurationError, RowError } from '../../runtime/errors.js';
+import { scrubCause } from '../../runtime/scrub-cause.js';
 import { parseEndpointKey, pathFitsTemplate, UNLISTED_ENDPOINT_RPS, type EndpointKey } from './endpoints.js';
 import { describeNoResponse, httpErrorMessage, networkErrorCode, redact, statusLine } from './error-mapping.js';
 import { createTransport } from './http.js';
@@ -108,8 +109,8 @@ export function createRespondIoClient(options: RespondIoClientOptions): RespondI
         if (signal?.aborted) throw aborted(signal);
         const code = networkErrorCode(error);
         outcome = { kind: 'network', code };
-        // The got error holds the request options, headers included: it goes in only as a non-enumerable cause.
-        failure = new RowError('RC_UPSTREAM_NO_RESPONSE', 500, clean(`no response from respond.io on ${endpoint.key}: ${describeNoResponse(code, config.timeoutMs, error)}`), { cause: error });
+        // The got error holds the request options, the Authorization header included: only a scrubbed copy is kept.
+        failure = new RowError('RC_UPSTREAM_NO_RESPONSE', 500, clean(`no response from respond.io on ${endpoint.key}: ${describeNoResponse(code, config.timeoutMs, error)}`), { cause: scrubCause(error) });
       }
 
       const decision = decideRetry(outcome, { method: endpoint.method, attempts, waitedMs, policy, random: config.random, wallNowMs: config.wallClock() });

@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from '../../runtime/clock.js';
 import type { UpstreamStats } from '../../runtime/connector.js';
 import { ConfigurationError, RowError } from '../../runtime/errors.js';
+import { scrubCause } from '../../runtime/scrub-cause.js';
 import { silentLogger, type Logger } from '../../runtime/logger.js';
 import type { SchemaRegistry } from '../../runtime/schema-registry.js';
 import type { CustomChannelWebhookContact, CustomChannelWebhookEvent, CustomChannelWebhookMessageContent, CustomChannelWebhookPayload } from '../../schemas/generated/row-types.js';
@@ -188,10 +189,10 @@ export class WebhookClient {
         failure = () => new RowError('RC_UPSTREAM_HTTP_ERROR', status, `respond.io webhook answered ${statusLine(status)}: ${text}`);
       } catch (error) {
         if (error instanceof ConfigurationError) throw error;
-        if (signal?.aborted) throw new RowError('RC_ABORTED', 499, 'the run was cancelled while the event was being posted', { cause: error });
+        if (signal?.aborted) throw new RowError('RC_ABORTED', 499, 'the run was cancelled while the event was being posted', { cause: scrubCause(error) });
         const code = networkErrorCode(error);
         outcome = { kind: 'network', code };
-        failure = () => new RowError('RC_UPSTREAM_NO_RESPONSE', 500, redact(`no answer from respond.io webhook: ${describeNoResponse(code, this.timeoutMs, error)}`, this.apiToken), { cause: error });
+        failure = () => new RowError('RC_UPSTREAM_NO_RESPONSE', 500, redact(`no answer from respond.io webhook: ${describeNoResponse(code, this.timeoutMs, error)}`, this.apiToken), { cause: scrubCause(error) });
       }
       const decision = decideRetry(outcome, { method: 'POST', attempts, waitedMs, policy: this.policy, random: this.random, wallNowMs: this.wallClock() });
       if (decision.action === 'stop') throw failure();
