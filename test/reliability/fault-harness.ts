@@ -11,11 +11,13 @@ export const FAULTS = {
   rate: 0.2,
   kinds: ['500', '502', '503', '504', 'reset', 'slow', 'truncated', '429'] as const,
   // The client times out at TIMEOUT_MS; a 'slow' answer comes far later, so it is always a timeout, never a late 200.
-  slowMs: 1_500,
+  slowMs: 3_000,
   // A '429' burst refuses its endpoint for 1 ms (Retry-After still says 1 s: the client waits it on its fake clock).
   burstMs: 1,
 };
-export const TIMEOUT_MS = 200;
+// Long enough that an answer without a fault is never late on a loaded machine (tap runs 4 files at once; the
+// bad-input corpus parses 10 MB lines): a timeout must mean a 'slow' fault, or the cause check would misread it.
+export const TIMEOUT_MS = 800;
 
 /** What one input row is, as the test built it: what the simulator holds for it decides what a success must carry. */
 export type RowPlan =
