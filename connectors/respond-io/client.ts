@@ -72,8 +72,7 @@ export function createRespondIoClient(options: RespondIoClientOptions): RespondI
       } catch {
         throw aborted(signal);
       }
-      const grantedAt = clock.now();
-      stats.rateLimitWaitMs += grantedAt - queuedAt;
+      stats.rateLimitWaitMs += clock.now() - queuedAt;
       // Rows queued behind the one that got the 401 must not send either.
       if (tokenRejected !== undefined) throw rejectedError(tokenRejected);
 
@@ -90,7 +89,7 @@ export function createRespondIoClient(options: RespondIoClientOptions): RespondI
           ...(signal ? { signal } : {}),
         });
         // The pace counts from when the request really left, not from when the limiter let it through (pacer.ts).
-        pending.on('request', (outgoing) => outgoing.once('finish', () => limiter.noteSent(grantedAt, clock.now())));
+        pending.on('request', (outgoing) => outgoing.once('finish', () => limiter.noteSent(clock.now())));
         const response = await pending;
         const status = response.statusCode;
         const text = response.body;

@@ -22,9 +22,6 @@ export class EndpointLimiter {
   private lastSendAt = Number.NEGATIVE_INFINITY;
   /** When the last request let through actually left (noteSent). */
   private lastWriteAt = Number.NEGATIVE_INFINITY;
-  /** The last few grant-to-socket delays (ms); 0 until measured, so a client that never reports loses nothing. */
-  private readonly sendDelays: number[] = new Array<number>(16).fill(0);
-  private sendDelayCursor = 0;
   private pausedUntil = Number.NEGATIVE_INFINITY;
   private readonly queue: Waiter[] = [];
   private pumping = false;
@@ -52,26 +49,15 @@ export class EndpointLimiter {
   }
 
   /**
-   * A request let through at `grantedAt` actually left at `sentAt` (its bytes were handed to the socket). Spacing
-   * then also counts from there, which absorbs what happens in between: a new connection, a cold code path, a busy
-   * event loop. Measured: the first request of a run reached the server ~6 ms after it was let through and the next
-   * one on time, so the server saw 94 ms between them and 10 requests in 990 ms → a 429.
+   * The request let through last actually left at `sentAt` (its bytes were handed to the socket). Spacing then also
+   * counts from there, which absorbs what happens in between: a new connection, a cold code path, a busy event
+   * loop. Measured: the first request of a run reached the server ~6 ms after it was let through and the next one on
+   * time, so the server saw 94 ms between them and 10 requests in 990 ms → a 429. The ~0.5 ms got spends per request
+   * is therefore added to every interval; it is kept as margin on purpose: BENCHMARKS.md (pacing) shows a run that
+   * subtracted it got 429s from a few ms of arrival jitter.
    */
-  noteSent(grantedAt: number, sentAt: number): void {
+  noteSent(sentAt: number): void {
     if (sentAt > this.lastWriteAt) this.lastWriteAt = sentAt;
-    this.sendDelays[this.sendDelayCursor] = Math.max(0, sentAt - grantedAt);
-    this.sendDelayCursor = (this.sendDelayCursor + 1) % this.sendDelays.length;
-  }
-
-  /**
-   * When the head may go: one interval after the previous grant (never less), and one interval after the previous
-   * request actually left, minus the shortest grant-to-socket delay seen lately (the next request will take at
-   * least about that long to leave too). Without that lead every send lost its own ~0.5 ms of client work:
-   * 0.75 % of the pace at 15/s.
-   */
-  private readyAt(intervalMs: number): number {
-    const lead = Math.min(Math.min(...this.sendDelays), intervalMs / 2);
-    return Math.max(this.lastSendAt + intervalMs, this.lastWriteAt + intervalMs - lead, this.pausedUntil);
   }
 
   /** After a 429: nobody sends on this endpoint before `untilMs` (clock time). Only ever extends a pause. */
@@ -94,7 +80,7 @@ export class EndpointLimiter {
     try {
       while (this.queue.length > 0) {
         const head = this.queue[0] as Waiter;
-        const readyAt = this.readyAt(head.intervalMs);
+        const readyAt = Math.max(this.lastSendAt + head.intervalMs, this.lastWriteAt + head.intervalMs, this.pausedUntil);
         const now = this.clock.now();
         if (now < readyAt) {
           // Not abortable on purpose: if the head leaves, the next waiter needs the same moment. A pause added

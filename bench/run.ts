@@ -1,0 +1,36 @@
+/**
+ * `npm run bench` (full, ~10 min) and `npm run bench -- --quick` (under a minute). Each scenario prints one JSON
+ * line per result on stdout; progress goes to stderr; the run ends with a table. `--only pacing,http` runs a subset.
+ * Loopback only: every server is the simulator on 127.0.0.1.
+ */
+import { cpus } from 'node:os';
+import type { BenchContext, Scenario, ScenarioResult } from './common.js';
+import { http } from './http.js';
+import { memory } from './memory.js';
+import { overhead } from './overhead.js';
+import { pacing } from './pacing.js';
+import { retryAfter } from './retry-after.js';
+import { formatTable } from './table.js';
+
+export const scenarios: Record<string, Scenario> = { pacing, overhead, http, memory, 'retry-after': retryAfter };
+
+async function main(argv: readonly string[]): Promise<void> {
+  const quick = argv.includes('--quick');
+  const onlyAt = argv.indexOf('--only');
+  const only = onlyAt >= 0 ? (argv[onlyAt + 1] ?? '').split(',') : Object.keys(scenarios);
+  const unknown = only.filter((name) => !(name in scenarios));
+  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')} (known: ${Object.keys(scenarios).join(', ')})`);
+  const context: BenchContext = { quick, note: (text) => process.stderr.write(`${text}\n`) };
+  context.note(`bench ${quick ? '--quick' : '(full)'}: node ${process.version}, ${cpus().length} cores`);
+  const started = performance.now();
+  const results: ScenarioResult[] = [];
+  for (const name of only) {
+    for (const result of await (scenarios[name] as Scenario)(context)) {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      results.push(result);
+    }
+  }
+  process.stdout.write(`\n${formatTable(results)}\n\n${quick ? 'quick' : 'full'} run, ${Math.round((performance.now() - started) / 1000)} s, node ${process.version}, ${cpus().length} cores\n`);
+}
+
+await main(process.argv.slice(2));

@@ -1,0 +1,26 @@
+import type { ScenarioResult } from './common.js';
+
+/** The figure each scenario is judged by, and its target (the issue's). */
+const headline: Record<string, (r: ScenarioResult) => [figure: string, target: string, holds: boolean | undefined]> = {
+  pacing: (r) => [`ratioToLimit ${r.ratioToLimit} · 429s ${r.http429} (naive: ${r.naiveRowsPerSecond} rows/s, ${r.naiveHttp429} × 429)`, '≥ 0.98, 0 × 429', (r.ratioToLimit as number) >= 0.98 && r.http429 === 0],
+  overhead: (r) => [`${r.usPerRow} µs/row (bare loop ${r.bareUsPerRow} µs/row)`, r.concurrency === 16 ? '≥ 100,000 rows/s' : '—', r.concurrency === 16 ? r.rowsPerSecond >= 100_000 : undefined],
+  http: (r) => [`ratioToBaseline ${r.ratioToBaseline} (bare got ${r.baselineRowsPerSecond} rows/s)`, '≥ 0.9', (r.ratioToBaseline as number) >= 0.9],
+  memory: (r) => [
+    `peakRssMb ${r.peakRssMb}${r.ratioToSmaller === undefined ? '' : ` · ratio to smaller ${r.ratioToSmaller}`}`,
+    r.nodeOptions !== undefined ? `node ${r.nodeOptions}` : r.ratioToSmaller === undefined ? '< 150 MB' : '< 150 MB, ratio ≤ 1.2',
+    (r.peakRssMb as number) < 150 && (r.ratioToSmaller === undefined || (r.ratioToSmaller as number) <= 1.2),
+  ],
+  'retry-after': (r) => [`over header min ${r.minOverHeaderMs} / median ${r.medianOverHeaderMs} / max ${r.maxOverHeaderMs} ms (${r.http429} × 429)`, '0 … 100 ms', r.earlyRetries === 0 && (r.maxOverHeaderMs as number) <= 100],
+};
+
+/** The human-readable table that ends a run. */
+export function formatTable(results: readonly ScenarioResult[]): string {
+  const header = ['scenario', 'rows', 'seconds', 'rows/s', 'figure', 'target', 'holds'];
+  const body = results.map((r) => {
+    const [figure, target, holds] = (headline[r.scenario.split(' ')[0] as string] ?? (() => ['', '', undefined]))(r);
+    return [r.scenario, String(r.rows), String(r.seconds), String(r.rowsPerSecond), figure, target, holds === undefined ? '' : holds ? 'yes' : 'NO'];
+  });
+  const widths = header.map((title, i) => Math.max(title.length, ...body.map((row) => (row[i] as string).length)));
+  const line = (cells: string[]): string => `| ${cells.map((cell, i) => cell.padEnd(widths[i] as number)).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
+}

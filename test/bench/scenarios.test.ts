@@ -1,0 +1,67 @@
+import t, { type Test } from 'tap';
+import type { BenchContext, ScenarioResult } from '../../bench/common.js';
+import { http } from '../../bench/http.js';
+import { overhead } from '../../bench/overhead.js';
+import { arrivalRate, pacing } from '../../bench/pacing.js';
+import { retryAfter } from '../../bench/retry-after.js';
+import { formatTable } from '../../bench/table.js';
+
+// The bench's scenario functions on tiny inputs: shapes only. No timing is asserted here (benchmarks are not tests).
+const context: BenchContext = { quick: true, note: () => undefined };
+
+const hasCommonFields = (t: Test, result: ScenarioResult): void => {
+  t.type(result.scenario, 'string');
+  t.type(result.rows, 'number');
+  t.type(result.seconds, 'number');
+  t.type(result.rowsPerSecond, 'number');
+  t.doesNotThrow(() => JSON.parse(JSON.stringify(result)), 'serialisable as one JSON line');
+};
+
+t.test('overhead: one result per concurrency, with the bare loop beside it', async (t) => {
+  const results = await overhead(context, { rows: 300 });
+  t.same(results.map((r) => r.concurrency), [1, 16]);
+  for (const result of results) {
+    hasCommonFields(t, result);
+    t.match(result, { rows: 300, usPerRow: Number, bareRowsPerSecond: Number, bareUsPerRow: Number, runtimeUsPerRow: Number });
+  }
+});
+
+t.test('http: our connector and the bare got loop over the same rows', async (t) => {
+  const [result] = await http(context, { rows: 40 });
+  hasCommonFields(t, result as ScenarioResult);
+  t.match(result, { scenario: 'http get-contact', rows: 40, concurrency: 16, baselineRowsPerSecond: Number, ratioToBaseline: Number });
+});
+
+t.test('retry-after: every 429 is matched with the next request', async (t) => {
+  const [result] = await retryAfter(context, { rows: 4 });
+  hasCommonFields(t, result as ScenarioResult);
+  t.match(result, { scenario: 'retry-after', rows: 4, retryAfterMs: 1000, http429: Number, earlyRetries: Number, errorRows: 0 });
+});
+
+t.test('pacing: both connectors, with the naive reference', async (t) => {
+  const results = await pacing(context, { seconds: 0.2 });
+  t.same(results.map((r) => r.scenario), ['pacing get-contact', 'pacing get-message']);
+  for (const result of results) {
+    hasCommonFields(t, result);
+    t.match(result, { limitRps: Number, ratioToLimit: Number, http429: Number, retries: Number, naiveRowsPerSecond: Number, naiveHttp429: Number });
+  }
+});
+
+t.test('arrivalRate: (n − 1) intervals over the first-to-last span', async (t) => {
+  const entry = (at: number) => ({ endpoint: 'GET /x', status: 200, at });
+  t.same(arrivalRate([entry(0), entry(100), entry(250)]), { rps: 8, minGapMs: 100, medianGapMs: 125 });
+  t.same(arrivalRate([entry(5)]), { rps: 0, minGapMs: 0, medianGapMs: 0 });
+});
+
+t.test('the table: one line per result, a holds column', async (t) => {
+  const table = formatTable([
+    { scenario: 'overhead c=16', rows: 10, seconds: 1, rowsPerSecond: 10, concurrency: 16, usPerRow: 1, bareUsPerRow: 0.1 },
+    { scenario: 'memory 100', rows: 100, seconds: 1, rowsPerSecond: 100, peakRssMb: 90 },
+    { scenario: 'memory 1000', rows: 1000, seconds: 1, rowsPerSecond: 1000, peakRssMb: 99, ratioToSmaller: 1.1 },
+  ]);
+  const lines = table.split('\n');
+  t.equal(lines.length, 5);
+  t.match(lines[0], /scenario.*holds/);
+  t.match(lines[2], /overhead c=16.*NO/);
+  t.match(lines[4], /memory 1000.*ratio to smaller 1.1.*yes/);
+});
