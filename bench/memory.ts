@@ -10,7 +10,7 @@ import { round, type BenchContext, type ScenarioResult } from './common.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const COUNTS_FULL = [100_000, 1_000_000] as const;
-const COUNTS_QUICK = [20_000, 200_000] as const;
+const COUNTS_QUICK = [3_000, 30_000] as const;
 const CONCURRENCY = 32;
 const CAPPED_OLD_SPACE_MB = 64;
 
@@ -46,7 +46,7 @@ export async function memory(context: BenchContext, counts?: { rows: number[] })
         peakRssMb: round(run.peakRssKb / 1024, 1),
         rssMeasuredBy: run.measuredBy,
       });
-      if (size === sizes[0]) {
+      if (size === sizes[0] && !context.quick) {
         // The same run with V8's old space capped: how much of the peak is heap slack rather than live data.
         context.note(`memory: again with node --max-old-space-size=${CAPPED_OLD_SPACE_MB}`);
         const capped = await runCli(sim, input, [`--max-old-space-size=${CAPPED_OLD_SPACE_MB}`]);
