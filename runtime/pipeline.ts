@@ -1,4 +1,5 @@
 import { getEventListeners } from 'node:events';
+import pLimit from 'p-limit';
 import type { ConnectorSession, Row } from './connector.js';
 import { emitsErrorRow, failsRun, type ErrorBehavior } from './error-behavior.js';
 import { ConfigurationError, ConnectorsError, RowError } from './errors.js';
@@ -170,27 +171,18 @@ export function runPipeline(options: PipelineOptions): RunHandle {
     }
   };
 
-  // At most `concurrency` rows in process(); rows read beyond that wait here, in input order. (A counter and a
-  // queue instead of p-limit, which spent five promises per row.)
-  let active = 0;
-  const waitingRows: (() => void)[] = [];
+  // At most `concurrency` rows in process(); rows read beyond that wait in p-limit's queue, in input order.
+  const limit = pLimit(options.concurrency);
 
-  const runRow = async (index: number, raw: unknown): Promise<Outcome> => {
-    active += 1;
-    try {
+  const startRow = (index: number, raw: unknown): Slot => {
+    // The stop is noted inside the limited function: p-limit starts the next queued row as soon as this one
+    // settles, and that row must already see it.
+    const outcome = limit(async () => {
       const outcome = await processRow(index, raw);
       if (outcome.kind === 'fatal' || (outcome.kind === 'failed' && failsRun(behavior))) noteStop(index);
       return outcome;
-    } finally {
-      // The stop above is noted before the next waiting row starts, so that row already sees it.
-      active -= 1;
-      waitingRows.shift()?.();
-    }
-  };
-
-  const startRow = (index: number, raw: unknown): Slot => {
-    if (active < options.concurrency) return { index, outcome: runRow(index, raw) };
-    return { index, outcome: new Promise<Outcome>((resolve) => waitingRows.push(() => resolve(runRow(index, raw)))) };
+    });
+    return { index, outcome };
   };
 
   const iterator = iteratorOf(options.rows);
