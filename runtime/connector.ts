@@ -11,9 +11,20 @@ export interface UpstreamStats {
   rateLimited: number;
   /** Milliseconds rows spent waiting for a rate-limit slot or a Retry-After. */
   rateLimitWaitMs: number;
+  /** Requests by the HTTP status each got (`"none"`: no response came); connectors that make no HTTP call omit it. */
+  byStatus?: Record<string, number>;
 }
 
-export const noUpstreamStats = (): UpstreamStats => ({ requests: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0 });
+export const noUpstreamStats = (): UpstreamStats => ({ requests: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0, byStatus: {} });
+
+/** Counts one request's answer (an HTTP status, or `'none'` when no response came). */
+export function countStatus(stats: UpstreamStats, status: number | 'none'): void {
+  const byStatus = (stats.byStatus ??= {});
+  byStatus[String(status)] = (byStatus[String(status)] ?? 0) + 1;
+}
+
+/** A copy the caller may keep: later requests do not change it. */
+export const copyStats = (stats: UpstreamStats): UpstreamStats => ({ ...stats, ...(stats.byStatus ? { byStatus: { ...stats.byStatus } } : {}) });
 
 /** Everything a connector gets for one run. */
 export interface RunEnvironment {

@@ -1,4 +1,4 @@
-import type { UpstreamStats } from '../../runtime/connector.js';
+import { copyStats, countStatus, noUpstreamStats, type UpstreamStats } from '../../runtime/connector.js';
 import { ConfigurationError, RowError } from '../../runtime/errors.js';
 import { scrubCause } from '../../runtime/scrub-cause.js';
 import { parseEndpointKey, pathFitsTemplate, UNLISTED_ENDPOINT_RPS, type EndpointKey } from './endpoints.js';
@@ -41,7 +41,7 @@ export function createRespondIoClient(options: RespondIoClientOptions): RespondI
   const { token, clock, retryPolicy: policy, logger } = config;
   const transport = createTransport(config.baseUrl, token, config.timeoutMs);
   const organization = organizationKey(token, config.baseUrl);
-  const stats: UpstreamStats = { requests: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0 };
+  const stats = noUpstreamStats();
   let tokenRejected: string | undefined;
   const clean = (text: string): string => redact(text, token);
 
@@ -92,6 +92,7 @@ export function createRespondIoClient(options: RespondIoClientOptions): RespondI
         pending.on('request', (outgoing) => outgoing.once('finish', () => limiter.noteSent(clock.now())));
         const response = await pending;
         const status = response.statusCode;
+        countStatus(stats, status);
         const text = response.body;
         if (status >= 200 && status < 300) return parseBody(endpoint, status, text);
         const message = clean(httpErrorMessage(status, text));
@@ -106,6 +107,7 @@ export function createRespondIoClient(options: RespondIoClientOptions): RespondI
       } catch (error) {
         if (error instanceof ConfigurationError || error instanceof RowError) throw error;
         if (signal?.aborted) throw aborted(signal);
+        countStatus(stats, 'none');
         const code = networkErrorCode(error);
         outcome = { kind: 'network', code };
         // The got error holds the request options, the Authorization header included: only a scrubbed copy is kept.
@@ -171,7 +173,7 @@ export function createRespondIoClient(options: RespondIoClientOptions): RespondI
       }
       return (await execute(endpoint, path, request, signal)) as T;
     },
-    stats: () => ({ ...stats }),
+    stats: () => copyStats(stats),
     close: () => transport.close(),
   };
 }

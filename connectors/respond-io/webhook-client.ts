@@ -1,5 +1,5 @@
 import { systemClock, type Clock } from '../../runtime/clock.js';
-import type { UpstreamStats } from '../../runtime/connector.js';
+import { copyStats, countStatus, noUpstreamStats, type UpstreamStats } from '../../runtime/connector.js';
 import { ConfigurationError, RowError } from '../../runtime/errors.js';
 import { scrubCause } from '../../runtime/scrub-cause.js';
 import { silentLogger, type Logger } from '../../runtime/logger.js';
@@ -96,7 +96,7 @@ export class WebhookClient {
   private readonly validator: CustomChannelValidator;
   private readonly ledger: WebhookLedger;
   private readonly transport: ReturnType<typeof createTransport>;
-  private readonly counters: UpstreamStats = { requests: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0 };
+  private readonly counters: UpstreamStats = noUpstreamStats();
 
   constructor(options: WebhookClientOptions) {
     if (typeof options.channelId !== 'string' || options.channelId === '') throw new ConfigurationError('RC_INVALID_CONNECTION', 'Channel ID is missing');
@@ -154,7 +154,7 @@ export class WebhookClient {
   }
 
   stats(): UpstreamStats {
-    return { ...this.counters };
+    return copyStats(this.counters);
   }
 
   close(): void {
@@ -179,6 +179,7 @@ export class WebhookClient {
       try {
         const response = await this.transport.got.post('', { body, headers: { 'content-type': 'application/json' }, ...(signal ? { signal } : {}) });
         const status = response.statusCode;
+        countStatus(this.counters, status);
         if (status >= 200 && status < 300) return { statusCode: status, attempts };
         const text = redact(httpErrorMessage(status, customChannelErrorText(response.body)), this.apiToken);
         if (status === 401 || status === 403) {
@@ -190,6 +191,7 @@ export class WebhookClient {
       } catch (error) {
         if (error instanceof ConfigurationError) throw error;
         if (signal?.aborted) throw new RowError('RC_ABORTED', 499, 'the run was cancelled while the event was being posted', { cause: scrubCause(error) });
+        countStatus(this.counters, 'none');
         const code = networkErrorCode(error);
         outcome = { kind: 'network', code };
         failure = () => new RowError('RC_UPSTREAM_NO_RESPONSE', 500, redact(`no answer from respond.io webhook: ${describeNoResponse(code, this.timeoutMs, error)}`, this.apiToken), { cause: scrubCause(error) });

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { UpstreamStats } from '../connector.js';
+import { copyStats, noUpstreamStats, type UpstreamStats } from '../connector.js';
 import type { RunProgress, RunResult } from '../run-result.js';
 
 export type RunMode = 'sync' | 'stream' | 'background';
@@ -11,7 +11,7 @@ export interface Counted {
   upstream: UpstreamStats;
 }
 
-export const nothingCounted = (): Counted => ({ rowsEmitted: 0, errorRows: 0, upstream: { requests: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0 } });
+export const nothingCounted = (): Counted => ({ rowsEmitted: 0, errorRows: 0, upstream: noUpstreamStats() });
 
 /**
  * The host's Prometheus metrics, in a registry of its own (not prom-client's global one): two servers in one process
@@ -33,8 +33,8 @@ export class HostMetrics {
   });
   private readonly requests = new Counter({
     name: 'respondio_connectors_upstream_requests_total',
-    help: 'Requests made to respond.io, retries included, by connector and endpoint',
-    labelNames: ['connector', 'endpoint'],
+    help: 'Requests made to respond.io, retries included, by connector, endpoint and the HTTP status they got ("none": no response; "unknown": the connector does not say)',
+    labelNames: ['connector', 'endpoint', 'status'],
     registers: [this.registry],
   });
   private readonly retries = new Counter({
@@ -72,11 +72,23 @@ export class HostMetrics {
     if (errors > 0) this.rows.inc({ connector, outcome: 'error_row' }, errors);
     const up = now.upstream;
     const before = counted.upstream;
-    if (up.requests > before.requests) this.requests.inc({ connector, endpoint: this.endpointOf(connector) }, up.requests - before.requests);
+    this.countRequests(connector, before, up);
     if (up.retries > before.retries) this.retries.inc({ connector }, up.retries - before.retries);
     if (up.rateLimited > before.rateLimited) this.rateLimited.inc({ connector }, up.rateLimited - before.rateLimited);
     if (up.rateLimitWaitMs > before.rateLimitWaitMs) this.waited.inc({ connector }, (up.rateLimitWaitMs - before.rateLimitWaitMs) / 1000);
-    return { rowsEmitted: now.rowsEmitted, errorRows: now.errorRows, upstream: { ...up } };
+    return { rowsEmitted: now.rowsEmitted, errorRows: now.errorRows, upstream: copyStats(up) };
+  }
+
+  private countRequests(connector: string, before: UpstreamStats, now: UpstreamStats): void {
+    const endpoint = this.endpointOf(connector);
+    if (!now.byStatus) {
+      if (now.requests > before.requests) this.requests.inc({ connector, endpoint, status: 'unknown' }, now.requests - before.requests);
+      return;
+    }
+    for (const [status, count] of Object.entries(now.byStatus)) {
+      const added = count - (before.byStatus?.[status] ?? 0);
+      if (added > 0) this.requests.inc({ connector, endpoint, status }, added);
+    }
   }
 
   /** The end of a run: the last figures, the rows that got no output row, and the run itself. */
@@ -91,7 +103,7 @@ export class HostMetrics {
   prime(connectors: string[]): void {
     for (const connector of connectors) {
       for (const outcome of ['success', 'error_row', 'dropped']) this.rows.inc({ connector, outcome }, 0);
-      this.requests.inc({ connector, endpoint: this.endpointOf(connector) }, 0);
+      this.requests.inc({ connector, endpoint: this.endpointOf(connector), status: '200' }, 0);
       this.retries.inc({ connector }, 0);
       this.rateLimited.inc({ connector }, 0);
       this.waited.inc({ connector }, 0);

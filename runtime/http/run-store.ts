@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import type { Row } from '../connector.js';
+import { noUpstreamStats, type Row } from '../connector.js';
 import type { RunHandle } from '../pipeline.js';
 import type { RunResult, RunStatus } from '../run-result.js';
 
@@ -141,7 +141,7 @@ export class RunStore {
   }
 
   private view(record: RunRecord): RunView {
-    const upstream = record.result?.upstream ?? record.handle?.progress().upstream ?? { requests: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0 };
+    const upstream = record.result?.upstream ?? record.handle?.progress().upstream ?? noUpstreamStats();
     const live = record.handle?.progress();
     const rowsRead = record.result?.rowsRead ?? live?.rowsRead ?? 0;
     // A run that ended early (failed, cancelled) read rows it never finished: count what it emitted.

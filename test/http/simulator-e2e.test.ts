@@ -65,7 +65,7 @@ t.test('end to end: HTTP host → get-contact / get-message → simulator', asyn
   t.match(badSetting.json<ErrorShape>().error.message, /must be one of/);
 
   const metrics = (await app.inject({ method: 'GET', url: '/metrics', headers })).body;
-  t.match(metrics, /respondio_connectors_upstream_requests_total\{connector="get-contact",endpoint="GET \/contact\/\{identifier\}"\} [1-9]/);
+  t.match(metrics, /respondio_connectors_upstream_requests_total\{connector="get-contact",endpoint="GET \/contact\/\{identifier\}",status="200"\} [1-9]/);
   t.match(metrics, /respondio_connectors_rows_total\{connector="get-contact",outcome="success"\} 3/);
 
   for (const line of logs) t.notOk(line.includes(simulator.token), 'no log line holds the token');
