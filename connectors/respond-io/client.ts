@@ -2,7 +2,8 @@ import { copyStats, countStatus, noUpstreamStats, type UpstreamStats } from '../
 import { ConfigurationError, RowError } from '../../runtime/errors.js';
 import { scrubCause } from '../../runtime/scrub-cause.js';
 import { parseEndpointKey, pathFitsTemplate, UNLISTED_ENDPOINT_RPS, type EndpointKey } from './endpoints.js';
-import { describeNoResponse, httpErrorMessage, networkErrorCode, redact, statusLine } from './error-mapping.js';
+import { redactor } from '../../runtime/secrets.js';
+import { describeNoResponse, httpErrorMessage, networkErrorCode, statusLine } from './error-mapping.js';
 import { createTransport } from './http.js';
 import { parseIdentifier, parseMessageId } from './identifier.js';
 import { resolveClientOptions, type RespondIoClientOptions } from './options.js';
@@ -43,7 +44,8 @@ export function createRespondIoClient(options: RespondIoClientOptions): RespondI
   const organization = organizationKey(token, config.baseUrl);
   const stats = noUpstreamStats();
   let tokenRejected: string | undefined;
-  const clean = (text: string): string => redact(text, token);
+  // Every text built from upstream data goes through this: a server or proxy could echo the Authorization header.
+  const clean = redactor([token]);
 
   const rejectedError = (message: string): ConfigurationError => new ConfigurationError('RC_TOKEN_REJECTED', message);
 

@@ -2,11 +2,6 @@ import { STATUS_CODES } from 'node:http';
 
 const MAX_MESSAGE = 500;
 
-/** Every text built from upstream data goes through this: a server or proxy could echo the Authorization header. */
-export function redact(text: string, secret: string): string {
-  return secret.length >= 4 ? text.split(secret).join('[REDACTED]') : text;
-}
-
 /** "HTTP 502 Bad Gateway" */
 export function statusLine(status: number): string {
   const reason = STATUS_CODES[status];

@@ -7,7 +7,8 @@ import type { SchemaRegistry } from '../../runtime/schema-registry.js';
 import type { CustomChannelWebhookContact, CustomChannelWebhookEvent, CustomChannelWebhookMessageContent, CustomChannelWebhookPayload } from '../../schemas/generated/row-types.js';
 import { formatIssues, type SchemaIssue } from '../../custom-channel/schema-issues.js';
 import { CustomChannelValidator, idTypes, type IdType } from '../../custom-channel/validation.js';
-import { describeNoResponse, httpErrorMessage, networkErrorCode, redact, statusLine } from './error-mapping.js';
+import { redactor } from '../../runtime/secrets.js';
+import { describeNoResponse, httpErrorMessage, networkErrorCode, statusLine } from './error-mapping.js';
 import { createTransport } from './http.js';
 import { decideRetry, resolveRetryPolicy, type AttemptOutcome, type RetryPolicy } from './retry-policy.js';
 import { webhookEventKey, WebhookLedger } from './webhook-ledger.js';
@@ -86,6 +87,8 @@ export class WebhookClient {
   private readonly channelId: string;
   private readonly idType: IdType;
   private readonly apiToken: string;
+  /** Scrubs the token from texts built from upstream data (a proxy could echo the Authorization header). */
+  private readonly clean: (text: string) => string;
   private readonly webhookUrl: string;
   private readonly timeoutMs: number;
   private readonly policy: RetryPolicy;
@@ -110,6 +113,7 @@ export class WebhookClient {
     this.channelId = options.channelId;
     this.idType = options.idType;
     this.apiToken = options.apiToken;
+    this.clean = redactor([options.apiToken]);
     this.policy = resolveRetryPolicy({ ...webhookRetryDefaults, ...options.retryPolicy });
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
@@ -181,7 +185,7 @@ export class WebhookClient {
         const status = response.statusCode;
         countStatus(this.counters, status);
         if (status >= 200 && status < 300) return { statusCode: status, attempts };
-        const text = redact(httpErrorMessage(status, customChannelErrorText(response.body)), this.apiToken);
+        const text = this.clean(httpErrorMessage(status, customChannelErrorText(response.body)));
         if (status === 401 || status === 403) {
           throw new ConfigurationError('RC_TOKEN_REJECTED', `respond.io refused the Custom Channel API Token (${statusLine(status)}): ${text}`);
         }
@@ -194,7 +198,7 @@ export class WebhookClient {
         countStatus(this.counters, 'none');
         const code = networkErrorCode(error);
         outcome = { kind: 'network', code };
-        failure = () => new RowError('RC_UPSTREAM_NO_RESPONSE', 500, redact(`no answer from respond.io webhook: ${describeNoResponse(code, this.timeoutMs, error)}`, this.apiToken), { cause: scrubCause(error) });
+        failure = () => new RowError('RC_UPSTREAM_NO_RESPONSE', 500, this.clean(`no answer from respond.io webhook: ${describeNoResponse(code, this.timeoutMs, error)}`), { cause: scrubCause(error) });
       }
       const decision = decideRetry(outcome, { method: 'POST', attempts, waitedMs, policy: this.policy, random: this.random, wallNowMs: this.wallClock() });
       if (decision.action === 'stop') throw failure();
