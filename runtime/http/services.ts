@@ -55,7 +55,9 @@ export function normalizeSettings(settings: unknown): void {
 /** Shared, non-encapsulated: decorated once on the root instance, seen by every route plugin. */
 export const hostServices = fp(
   async (app: FastifyInstance, { plugin, options }: { plugin: Plugin; options: ResolvedOptions }) => {
-    const endpoints = new Map(plugin.listConnectors().map((c) => [c.id, c.api ? `${c.api.method} ${c.api.path}` : 'unknown']));
+    const described = plugin.listConnectors();
+    const endpoints = new Map(described.map((c) => [c.id, c.api ? `${c.api.method} ${c.api.path}` : 'unknown']));
+    const connections = new Map(described.map((c) => [c.id, c.configuration.Connection]));
     const metrics = new HostMetrics((connector) => endpoints.get(connector) ?? 'unknown');
     metrics.prime([...endpoints.keys()]);
     const services: HostServices = {
@@ -69,7 +71,7 @@ export const hostServices = fp(
         return plugin.run({
           connector: spec.connector,
           rows: spec.rows,
-          connection: connectionOf(request, spec.connection, options.baseUrl),
+          connection: connectionOf(request, spec.connection, options.baseUrl, connections.get(spec.connector)),
           settings: spec.settings ?? {},
           ...((spec.concurrency ?? options.concurrency) !== undefined ? { concurrency: (spec.concurrency ?? options.concurrency) as number } : {}),
           logger: logger ?? request.log,
