@@ -1,5 +1,5 @@
 import { generateData } from './data-generate.js';
-import type { SimContact, SimCustomField, SimMessage, SimMessageBody } from './data-types.js';
+import type { SimContact, SimMessage, SimMessageBody } from './data-types.js';
 import type { ContactLookup } from './identifier.js';
 import { createRandom } from './prng.js';
 

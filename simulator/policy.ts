@@ -63,7 +63,7 @@ export function installPolicy(app: FastifyInstance, options: PolicyOptions): voi
 
     const key = injector.requestKey(request.method, request.url);
     const latency = latencyFor(options.seed, options.latencyMs, key);
-    if (latency > 0 && !(await pause(latency))) return drop(request, reply, state);
+    if (latency > 0 && !(await pause(latency))) return drop(reply, state);
 
     const burst = injector.inBurst(endpoint);
     if (burst !== undefined) {
@@ -78,9 +78,9 @@ export function installPolicy(app: FastifyInstance, options: PolicyOptions): voi
     stats.recordFault(endpoint, fault);
     switch (fault) {
       case 'reset':
-        return drop(request, reply, state);
+        return drop(reply, state);
       case 'slow':
-        if (!(await pause(injector.slowMs))) return drop(request, reply, state);
+        if (!(await pause(injector.slowMs))) return drop(reply, state);
         return;
       case 'truncated':
         state.truncate = true;
@@ -120,7 +120,7 @@ export function installPolicy(app: FastifyInstance, options: PolicyOptions): voi
     }
   }
 
-  function drop(request: FastifyRequest, reply: FastifyReply, state: RequestState): FastifyReply {
+  function drop(reply: FastifyReply, state: RequestState): FastifyReply {
     state.dropped = true;
     stats.record(state.endpoint, 'reset', state.arrivedAt, logDetail(state));
     reply.hijack();

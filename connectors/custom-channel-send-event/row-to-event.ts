@@ -1,6 +1,5 @@
 import { RowError } from '../../runtime/errors.js';
 import type { CustomChannelSendEventRequest } from '../../schemas/generated/row-types.js';
-import type { SchemaIssue } from '../../custom-channel/schema-issues.js';
 import type { WebhookEventInput, WebhookEvents } from '../respond-io/webhook-client.js';
 
 /**
