@@ -1,16 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { main } from '../../runtime/cli/main.js';
 import type { CliIo } from '../../runtime/cli/io.js';
-import { Plugin } from '../../runtime/plugin.js';
-import { SchemaRegistry } from '../../runtime/schema-registry.js';
-import { fakeConnector, fakeManifest, TEST_TOKEN, type FakeOptions } from '../helpers/fake-connector.js';
-
-/** fakePlugin() with one registry for the whole file: compiling the schemas anew for each of dozens of runs is slow. */
-let registry: SchemaRegistry | undefined;
-function plugin(options: FakeOptions = {}): Plugin {
-  registry ??= SchemaRegistry.load();
-  return new Plugin(fakeManifest, registry, [fakeConnector(options)]);
-}
+import { fakePlugin, TEST_TOKEN, type FakeOptions } from '../helpers/fake-connector.js';
 
 export interface CliRun {
   code: number;
@@ -47,7 +38,7 @@ export async function cli(argv: string[], options: CliOptions = {}): Promise<Cli
     stdout,
     stderr,
     env: options.env ?? { RESPONDIO_TOKEN: TEST_TOKEN },
-    plugin: plugin(options.fake),
+    plugin: fakePlugin(options.fake),
     ...(options.isTTY === undefined ? {} : { isTTY: options.isTTY }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }),

@@ -80,8 +80,12 @@ export const fakeManifest: Manifest = {
   ],
 };
 
+/** One registry per test file: compiling the schemas anew for each of dozens of runs is slow. */
+let registry: SchemaRegistry | undefined;
+
 export function fakePlugin(options: FakeOptions = {}): Plugin {
-  return new Plugin(fakeManifest, SchemaRegistry.load(), [fakeConnector(options)]);
+  registry ??= SchemaRegistry.load();
+  return new Plugin(fakeManifest, registry, [fakeConnector(options)]);
 }
 
 export const TEST_TOKEN = 'tok_TEST_s3cr3t_9f8e7d6c5b4a';
