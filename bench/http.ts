@@ -1,7 +1,8 @@
 import { Agent } from 'node:http';
 import got from 'got';
 import pLimit from 'p-limit';
-import { loadPlugin, type Plugin } from '../runtime/plugin.js';
+import { loadPlugin } from '../connectors/index.js';
+import { type Plugin } from '../runtime/plugin.js';
 import { startSimulator, type RunningSimulator } from '../simulator/index.js';
 import { contactRows, median, round, timed, type BenchContext, type ScenarioResult } from './common.js';
 

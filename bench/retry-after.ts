@@ -1,4 +1,4 @@
-import { loadPlugin } from '../runtime/plugin.js';
+import { loadPlugin } from '../connectors/index.js';
 import { startSimulator } from '../simulator/index.js';
 import { contactRows, median, round, timed, type BenchContext, type ScenarioResult } from './common.js';
 

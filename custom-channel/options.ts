@@ -1,6 +1,6 @@
 import type { SchemaRegistry } from '../runtime/schema-registry.js';
 import type { ProviderAdapter } from './adapter.js';
-import { idTypes, type IdType } from './validation.js';
+import { idTypes, type IdType } from '../connectors/respond-io/custom-channel-rules.js';
 
 export interface CustomChannelOptions {
   /** Channel ID from respond.io's Custom Channel dialog: a body for another channel is refused. */

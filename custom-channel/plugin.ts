@@ -1,10 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
 import { MAX_MID_LENGTH, ProviderFailure } from './adapter.js';
-import { bearerTokenChecker, tokenProblems } from './auth.js';
+import { bearerTokenChecker } from '../runtime/bearer-token.js';
 import { checkOptions, DEFAULT_BODY_LIMIT, type CustomChannelOptions } from './options.js';
-import { formatIssues } from './schema-issues.js';
-import { CustomChannelValidator } from './validation.js';
+import { formatIssues } from '../runtime/schema-issues.js';
+import { CustomChannelValidator, tokenProblems } from '../connectors/respond-io/custom-channel-rules.js';
 
 /** seed 002's error shape: `{ "error": { "message": "…" } }`. */
 function sendError(reply: FastifyReply, status: number, message: string): FastifyReply {

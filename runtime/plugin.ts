@@ -1,4 +1,3 @@
-import { builtInConnectors } from '../connectors/index.js';
 import type { Connector, Row } from './connector.js';
 import { describeConnector, type ConnectorDescription } from './describe.js';
 import { parseErrorBehavior } from './error-behavior.js';
@@ -14,8 +13,11 @@ export interface LoadOptions {
   schemasDir?: string;
   /** Manifest file (default: the package's manifest.json). */
   manifestFile?: string;
-  /** Connector modules (default: the ones the plugin ships). Every manifest connector needs one, and vice versa. */
-  connectors?: readonly Connector[];
+  /**
+   * The connector modules: every manifest connector needs one, and vice versa. The core knows no connector; the
+   * package root's `loadPlugin` (connectors/index.ts) passes the ones the plugin ships.
+   */
+  connectors: readonly Connector[];
 }
 
 export interface RunRequest {
@@ -172,9 +174,9 @@ function integerOption(name: string, value: number, min: number, max: number): n
   return value;
 }
 
-/** Loads the manifest (validated against its meta-schema), the schemas and the connector modules. */
-export async function loadPlugin(options: LoadOptions = {}): Promise<Plugin> {
+/** Loads the manifest (validated against its meta-schema), the schemas, and binds the connector modules given. */
+export async function loadPlugin(options: LoadOptions): Promise<Plugin> {
   const registry = SchemaRegistry.load(options.schemasDir);
   const manifest = readManifest(registry, options.manifestFile);
-  return new Plugin(manifest, registry, options.connectors ?? builtInConnectors);
+  return new Plugin(manifest, registry, options.connectors);
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { errorBehaviors } from '../runtime/error-behavior.js';
-import { main } from '../runtime/cli/main.js';
+import { main } from '../hosts/cli/main.js';
 import { buildCustomChannelServer, createOutboxAdapter } from '../custom-channel/index.js';
 import { startSimulator } from '../simulator/index.js';
 import { customChannelSimulatorPlugin, playOutgoingMessage, WebhookRecorder } from '../simulator/custom-channel.js';

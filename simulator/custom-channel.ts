@@ -1,9 +1,9 @@
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
 import type { SchemaRegistry } from '../runtime/schema-registry.js';
 import type { CustomChannelOutgoingMessage, CustomChannelWebhookPayload } from '../schemas/generated/row-types.js';
-import { bearerTokenChecker, tokenProblems } from '../custom-channel/auth.js';
-import { formatIssues } from '../custom-channel/schema-issues.js';
-import { CustomChannelValidator, type IdType } from '../custom-channel/validation.js';
+import { bearerTokenChecker } from '../runtime/bearer-token.js';
+import { formatIssues } from '../runtime/schema-issues.js';
+import { CustomChannelValidator, tokenProblems, type IdType } from '../connectors/respond-io/custom-channel-rules.js';
 import type { SimulatorPlugin, SimulatorPluginOptions } from './options.js';
 
 /** A Custom Channel as respond.io knows it: what its dialog shows. */

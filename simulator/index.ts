@@ -7,4 +7,3 @@ export { SimulatorStats, type EndpointStats, type RequestLogEntry } from './stat
 export { endpoints, type EndpointKey, type EndpointSpec } from './endpoints.js';
 export { faultKinds, defaultFaultKinds, type FaultKind, type FaultOptions } from './faults.js';
 export { parseFaultSpec, FaultSpecError, type FaultSpec } from './fault-spec.js';
-export { runSimulate } from './cli.js';

@@ -9,7 +9,7 @@ t.test('the README library example runs and prints the rows and the result', asy
   const section = readme.slice(readme.indexOf('## Library API'));
   const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
   if (!code) throw new Error('no ts block under "## Library API" in README.md');
-  const runtimeEntry = fileURLToPath(new URL('../runtime/index.js', import.meta.url));
+  const runtimeEntry = fileURLToPath(new URL('../index.js', import.meta.url));
   const dir = new URL('./.generated/', import.meta.url);
   mkdirSync(dir, { recursive: true });
   const file = new URL('readme-example.ts', dir);

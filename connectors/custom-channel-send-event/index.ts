@@ -2,7 +2,7 @@ import type { Clock } from '../../runtime/clock.js';
 import type { Connector, RunEnvironment } from '../../runtime/connector.js';
 import { ConfigurationError, RowError } from '../../runtime/errors.js';
 import type { CustomChannelConnection, CustomChannelSendEventRequest, CustomChannelSendEventResponse } from '../../schemas/generated/row-types.js';
-import { formatIssues } from '../../custom-channel/schema-issues.js';
+import { formatIssues } from '../../runtime/schema-issues.js';
 import type { Columns } from '../respond-io/columns.js';
 import type { RetryPolicy } from '../respond-io/retry-policy.js';
 import { WebhookClient, WebhookPayloadError } from '../respond-io/webhook-client.js';

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import t from 'tap';
-import { main } from '../../runtime/cli/main.js';
+import { main } from '../../hosts/cli/main.js';
 import { startSimulator } from '../../simulator/index.js';
 import { customChannelSimulatorPlugin, WebhookRecorder } from '../../simulator/custom-channel.js';
 

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
-import { main } from '../../runtime/cli/main.js';
-import type { CliIo } from '../../runtime/cli/io.js';
+import { main } from '../../hosts/cli/main.js';
+import type { CliIo } from '../../hosts/cli/io.js';
 import { fakePlugin, TEST_TOKEN, type FakeOptions } from '../helpers/fake-connector.js';
 
 export interface CliRun {

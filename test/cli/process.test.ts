@@ -8,7 +8,7 @@ import { TEST_TOKEN } from '../helpers/fake-connector.js';
 
 // The one test with real processes. It runs the sources through tsx (`node --import tsx`), not dist/: dist is only
 // as fresh as the last build, and a test of stale code proves nothing. bin/ is a two-line launcher of the compiled
-// runtime/cli/process.ts; the last subtest checks that it points at that file.
+// hosts/cli/process.ts; the last subtest checks that it points at that file.
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 interface Child {
@@ -74,9 +74,9 @@ t.test('a spawned CLI: exit codes, signals and streams wired to the real process
 
   t.test('the entry with the real plugin: --version, describe --json, a usage error', async (t) => {
     // Started together: each process spends most of its time loading tsx.
-    const version = start('runtime/cli/entry.ts', ['--version']);
-    const describe = start('runtime/cli/entry.ts', ['describe', '--json']);
-    const usage = start('runtime/cli/entry.ts', ['run', 'get-contact', '--format', 'xml']);
+    const version = start('hosts/cli/entry.ts', ['--version']);
+    const describe = start('hosts/cli/entry.ts', ['describe', '--json']);
+    const usage = start('hosts/cli/entry.ts', ['run', 'get-contact', '--format', 'xml']);
     const [versionExit, describeExit, usageExit] = await Promise.all([version.exit, describe.exit, usage.exit]);
     t.equal(versionExit.code, 0);
     t.equal(version.stdout(), `${(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version}\n`);
@@ -87,11 +87,11 @@ t.test('a spawned CLI: exit codes, signals and streams wired to the real process
     t.match(usage.stderr(), /--format must be one of ndjson, json, csv/);
   });
 
-  t.test('bin/ launches the compiled runtime/cli/process.ts', async (t) => {
+  t.test('bin/ launches the compiled hosts/cli/process.ts', async (t) => {
     const bin = readFileSync(join(root, 'bin/respondio-connectors.js'), 'utf8');
     t.match(bin, /^#!\/usr\/bin\/env node\n/);
-    const target = /import\('\.\.\/dist\/(runtime\/cli\/[\w-]+)\.js'\)/.exec(bin)?.[1];
-    t.equal(target, 'runtime/cli/process');
+    const target = /import\('\.\.\/dist\/(hosts\/cli\/[\w-]+)\.js'\)/.exec(bin)?.[1];
+    t.equal(target, 'hosts/cli/process');
     t.ok(existsSync(join(root, `${target}.ts`)), 'the source of what bin imports exists');
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> };
     t.equal(pkg.bin['respondio-connectors'], 'bin/respondio-connectors.js');

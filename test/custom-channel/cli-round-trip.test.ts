@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import t from 'tap';
 import { WebhookClient } from '../../connectors/respond-io/webhook-client.js';
-import { runCustomChannel, type CustomChannelIo } from '../../custom-channel/cli.js';
+import { runCustomChannel, type CustomChannelIo } from '../../hosts/cli/custom-channel-command.js';
 import { startSimulator } from '../../simulator/app.js';
 import { customChannelSimulatorPlugin, playOutgoingMessage, WebhookRecorder } from '../../simulator/custom-channel.js';
 import { CHANNEL_ID, PHONE, TOKEN } from './fixtures.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { createOutboxAdapter } from '../../custom-channel/outbox-adapter.js';
 import { buildCustomChannelServer } from '../../custom-channel/server.js';
-import { defaultRegistry, schemaRefs } from '../../custom-channel/validation.js';
+import { defaultRegistry, schemaRefs } from '../../connectors/respond-io/custom-channel-rules.js';
 import { silentLogger } from '../../runtime/logger.js';
 import { CHANNEL_ID, PHONE, TOKEN } from './fixtures.js';
 

@@ -2,8 +2,8 @@ import Fastify from 'fastify';
 import t from 'tap';
 import { WebhookClient } from '../../connectors/respond-io/webhook-client.js';
 import { buildCustomChannelServer } from '../../custom-channel/server.js';
-import { formatIssues } from '../../custom-channel/schema-issues.js';
-import type { IdType } from '../../custom-channel/validation.js';
+import { formatIssues } from '../../runtime/schema-issues.js';
+import type { IdType } from '../../connectors/respond-io/custom-channel-rules.js';
 import { customChannelWebhookPlugin, WebhookRecorder } from '../../simulator/custom-channel.js';
 import { CHANNEL_ID, messageRules, MS, PHONE, TOKEN } from './fixtures.js';
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { loadPlugin } from '../../runtime/plugin.js';
+import { loadPlugin } from '../../connectors/index.js';
 import { startSimulator } from '../../simulator/app.js';
 import { customChannelSimulatorPlugin, WebhookRecorder } from '../../simulator/custom-channel.js';
 import { CHANNEL_ID, instantClock, MS, PHONE, TOKEN } from './fixtures.js';

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { main } from '../../runtime/cli/main.js';
+import { main } from '../../hosts/cli/main.js';
 import { errorBehaviors, type ErrorBehavior } from '../../runtime/error-behavior.js';
 import { startSimulator, type RunningSimulator } from '../../simulator/index.js';
 

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { keyMatches } from '../../runtime/http/auth.js';
-import { buildServer } from '../../runtime/http/build-server.js';
+import { bearerTokenChecker } from '../../runtime/bearer-token.js';
+import { buildServer } from '../../hosts/http/build-server.js';
 import { fakePlugin } from '../helpers/fake-connector.js';
 import { API_KEY, testServer, type ErrorShape } from './server-helpers.js';
 
@@ -36,10 +36,11 @@ t.test('every route but health and readiness needs the Bearer key', async (t) =>
 });
 
 t.test('the key comparison hashes both sides, so it takes equal-length inputs whatever is presented', async (t) => {
-  t.ok(keyMatches(API_KEY, API_KEY));
-  t.notOk(keyMatches(API_KEY.slice(0, -1), API_KEY), 'a prefix does not match');
-  t.notOk(keyMatches('', API_KEY));
-  t.notOk(keyMatches(`${API_KEY}${'x'.repeat(10_000)}`, API_KEY), 'a longer key neither matches nor throws');
+  const check = bearerTokenChecker(API_KEY);
+  t.equal(check(`Bearer ${API_KEY}`), 'ok');
+  t.equal(check(`Bearer ${API_KEY.slice(0, -1)}`), 'wrong', 'a prefix does not match');
+  t.equal(check('Bearer '), 'malformed');
+  t.equal(check(`Bearer ${API_KEY}${'x'.repeat(10_000)}`), 'wrong', 'a longer key neither matches nor throws');
 });
 
 t.test('no key: refused unless open on loopback; an open host answers loopback clients only', async (t) => {

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import t from 'tap';
-import { runServe, type ServeIo } from '../../runtime/http/serve-command.js';
+import { runServe, type ServeIo } from '../../hosts/cli/serve-command.js';
 import { fakePlugin } from '../helpers/fake-connector.js';
 import { API_KEY } from './server-helpers.js';
 

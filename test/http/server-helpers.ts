@@ -1,6 +1,6 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { buildServer } from '../../runtime/http/build-server.js';
-import type { ServerOptions } from '../../runtime/http/options.js';
+import { buildServer } from '../../hosts/http/build-server.js';
+import type { ServerOptions } from '../../hosts/http/options.js';
 import { fakePlugin, TEST_TOKEN, type FakeOptions } from '../helpers/fake-connector.js';
 
 export const API_KEY = 'test-api-key-0123456789abcdef';

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { buildServer } from '../../runtime/http/build-server.js';
+import { buildServer } from '../../hosts/http/build-server.js';
 import { startSimulator } from '../../simulator/index.js';
 import { eventually, ndjson, parseNdjson, API_KEY, type ErrorShape } from './server-helpers.js';
 

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import t from 'tap';
-import { main } from '../../runtime/cli/main.js';
+import { main } from '../../hosts/cli/main.js';
 import { errorBehaviors } from '../../runtime/error-behavior.js';
-import { loadPlugin, type Plugin, type RunRequest } from '../../runtime/plugin.js';
+import { loadPlugin } from '../../connectors/index.js';
+import { type Plugin, type RunRequest } from '../../runtime/plugin.js';
 import { startSimulator } from '../../simulator/index.js';
 import { SECRET_TOKEN } from './fault-harness.js';
 

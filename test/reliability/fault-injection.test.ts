@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import t from 'tap';
 import { errorBehaviors } from '../../runtime/error-behavior.js';
-import { loadPlugin } from '../../runtime/plugin.js';
+import { loadPlugin } from '../../connectors/index.js';
 import { startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { capturingLogger, contactUrl, FAULTS, runProblems, SECRET_TOKEN, TIMEOUT_MS, type RowPlan } from './fault-harness.js';

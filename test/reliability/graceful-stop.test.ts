@@ -32,7 +32,7 @@ async function interruptedRun(t: TapTest, signal: 'SIGTERM' | 'SIGINT', format: 
   const file = join(dir, `rows.${format}`);
   await writeFile(file, input);
   const before = simulator.stats.totalRequests;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'runtime/cli/entry.ts', 'run', 'get-contact', '--input', file, '--base-url', simulator.baseUrl, '--concurrency', '4', '--json-summary', '--error-behavior', 'do-not-fail-and-return-response'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'hosts/cli/entry.ts', 'run', 'get-contact', '--input', file, '--base-url', simulator.baseUrl, '--concurrency', '4', '--json-summary', '--error-behavior', 'do-not-fail-and-return-response'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', RESPONDIO_TOKEN: SECRET_TOKEN },
   });

@@ -4,7 +4,7 @@ import { inspect } from 'node:util';
 import t from 'tap';
 import { createRespondIoClient } from '../../connectors/respond-io/client.js';
 import { createForwardAdapter } from '../../custom-channel/forward-adapter.js';
-import { main } from '../../runtime/cli/main.js';
+import { main } from '../../hosts/cli/main.js';
 import { startSimulator } from '../../simulator/index.js';
 import { capturingLogger, SECRET_TOKEN } from './fault-harness.js';
 

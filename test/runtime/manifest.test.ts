@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { ConfigurationError } from '../../runtime/errors.js';
 import { readManifest, validateManifest } from '../../runtime/manifest.js';
-import { loadPlugin } from '../../runtime/plugin.js';
+import { loadPlugin } from '../../connectors/index.js';
 import { SchemaRegistry } from '../../runtime/schema-registry.js';
 import { fakeConnector, fakeManifest } from '../helpers/fake-connector.js';
 

@@ -1,5 +1,6 @@
 import t from 'tap';
-import { runSimulate, startSimulator } from '../../simulator/index.js';
+import { runSimulate } from '../../hosts/cli/simulate-command.js';
+import { startSimulator } from '../../simulator/index.js';
 
 t.test('startSimulator listens on 127.0.0.1 and serves /v2 over a real socket', async (t) => {
   const sim = await startSimulator({ contacts: 50 });

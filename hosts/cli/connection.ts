@@ -1,0 +1,32 @@
+import type { ConfigurationDescription } from '../../runtime/describe.js';
+import { UsageError } from './io.js';
+import type { RunOptions } from './run-options.js';
+
+/**
+ * The Connection block of a run, built from the connector's own Connection schema: the token goes into the field
+ * the schema flags secret (Token for respond.io's API, API Token for a Custom Channel), `--base-url` into Base URL,
+ * and `--connection FIELD=VALUE` into the other fields. The schema itself then checks the block (Plugin.run).
+ */
+export function connectionOf(connector: { id: string; configuration: { Connection: ConfigurationDescription } }, token: string, options: RunOptions): Record<string, string> {
+  const { schema, secretFields } = connector.configuration.Connection;
+  const fields = Object.keys(schema.properties ?? {});
+  const connection: Record<string, string> = {};
+  const [secret] = secretFields;
+  if (secret !== undefined) connection[secret] = token;
+  if (options.baseUrl !== undefined) {
+    if (!fields.includes('Base URL')) {
+      throw new UsageError(`--base-url: the Connection of ${connector.id} has no 'Base URL' field (its fields: ${fields.join(', ')}); use --connection 'FIELD=VALUE'`, 'run');
+    }
+    connection['Base URL'] = options.baseUrl;
+  }
+  for (const [field, value] of options.connectionFields) {
+    if (!fields.includes(field)) {
+      throw new UsageError(`--connection: the Connection of ${connector.id} has no field ${JSON.stringify(field)} (its fields: ${fields.join(', ')})`, 'run');
+    }
+    if (secretFields.includes(field)) {
+      throw new UsageError(`--connection: '${field}' is secret and is refused on the command line (visible in ps and shell history); set RESPONDIO_TOKEN or pass --token-file FILE`, 'run');
+    }
+    connection[field] = value;
+  }
+  return connection;
+}

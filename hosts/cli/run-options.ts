@@ -1,0 +1,140 @@
+import { MAX_CONCURRENCY } from '../../runtime/plugin.js';
+import { errorBehaviors, parseErrorBehavior, type ErrorBehavior } from '../../runtime/error-behavior.js';
+import { integerFlag, oneOf, parseFlags, type FlagSpecs, type ParsedArgs } from './args.js';
+import { formatOfPath, formats, type Format } from './formats.js';
+import { PROGRAM, UsageError } from './io.js';
+import { logLevels, type LogLevel } from './stderr-logger.js';
+
+const kebab = (value: string): string => value.toLowerCase().replace(/\s+/g, '-');
+
+export const runHelp = `Usage: ${PROGRAM} run <connector> [options]
+
+Streams rows through a connector: rows in (stdin by default), rows out (stdout by default) in the same format,
+in input order. Logs and a final run summary go to stderr.
+
+  connector                 an id (get-contact) or display name ("Respond.io - Get Contact")
+  -i, --input FILE|-        input rows (default - = stdin)
+  -o, --output FILE|-       output rows (default - = stdout)
+  -f, --format FORMAT       ${formats.join(' | ')} (default: from the --input extension .ndjson/.jsonl/.json/.csv,
+                            else ndjson); NDJSON = one JSON object per line, json = one JSON array,
+                            csv = a header row of column names
+  --error-behavior VALUE    ${errorBehaviors.map(kebab).join(' | ')}
+                            (or the exact spelling, e.g. "Fail and return response"; default fail-and-return-response)
+  --concurrency N           calls in flight at most, 1-${MAX_CONCURRENCY} (default 8)
+  --base-url URL            Connection 'Base URL' (e.g. the offline simulator)
+  --connection 'FIELD=VALUE'  another Connection field, repeatable, e.g. --connection 'Channel ID=gfd8g7fd89dgfd'
+                            (see \`describe <connector>\` for the fields; a secret field is refused here)
+  --token-file FILE         a file holding the token (default: the RESPONDIO_TOKEN variable); it fills the
+                            Connection's secret field: Token, or API Token for the Custom Channel
+  --log-level LEVEL         ${logLevels.join(' | ')} (default info)
+  --json-summary            the final summary as one JSON line on stderr instead of text
+  -h, --help                this help
+
+The token is never taken from a flag's value (--token is refused): argv is visible in ps and shell history.
+Exit codes: 0 succeeded (with or without error rows), 1 run failed or interrupted, 2 usage or configuration error.
+`;
+
+export interface RunOptions {
+  connector: string;
+  input: string;
+  output: string;
+  format: Format;
+  errorBehavior: ErrorBehavior;
+  concurrency: number | undefined;
+  baseUrl: string | undefined;
+  /** --connection FIELD=VALUE pairs, in order (checked against the connector's Connection schema later). */
+  connectionFields: [string, string][];
+  tokenFile: string | undefined;
+  logLevel: LogLevel;
+  jsonSummary: boolean;
+}
+
+const specs: FlagSpecs = {
+  input: { type: 'string', short: 'i' },
+  output: { type: 'string', short: 'o' },
+  format: { type: 'string', short: 'f' },
+  'error-behavior': { type: 'string' },
+  concurrency: { type: 'string' },
+  'base-url': { type: 'string' },
+  connection: { type: 'string', multiple: true },
+  'token-file': { type: 'string' },
+  'log-level': { type: 'string' },
+  'json-summary': { type: 'boolean' },
+};
+
+export type RunFlags = ParsedArgs;
+
+/**
+ * The run flags, parsed but not yet checked: the token must be known before any value is quoted back in a message
+ * (a token pasted into the wrong flag is then scrubbed from it).
+ */
+export function parseRunFlags(argv: readonly string[]): RunFlags | 'help' {
+  const flags = parseFlags('run', argv, specs, 1);
+  return flags.values.help === true ? 'help' : flags;
+}
+
+export function tokenFileOf(flags: RunFlags): string | undefined {
+  const value = flags.values['token-file'];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The run flags, checked: every bad value is a UsageError naming the flag and the allowed values. */
+export function checkRunFlags(flags: RunFlags): RunOptions {
+  const text = (name: string): string | undefined => {
+    const value = flags.values[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const [connector] = flags.positionals;
+  if (connector === undefined) throw new UsageError('which connector? e.g. `run get-contact` (see `describe` for the list)', 'run');
+  const input = text('input') ?? '-';
+  const output = text('output') ?? '-';
+  const format = text('format');
+  return {
+    connector,
+    input,
+    output,
+    format: format === undefined ? formatOfPath(input) ?? 'ndjson' : oneOf('run', 'format', format, formats),
+    errorBehavior: errorBehaviorFlag(text('error-behavior')),
+    concurrency: text('concurrency') === undefined ? undefined : integerFlag('run', 'concurrency', text('concurrency') as string, 1, MAX_CONCURRENCY),
+    baseUrl: baseUrlFlag(text('base-url')),
+    connectionFields: connectionFlags(flags.values.connection),
+    tokenFile: text('token-file'),
+    logLevel: text('log-level') === undefined ? 'info' : oneOf('run', 'log-level', text('log-level') as string, logLevels),
+    jsonSummary: flags.values['json-summary'] === true,
+  };
+}
+
+function errorBehaviorFlag(value: string | undefined): ErrorBehavior {
+  if (value === undefined) return parseErrorBehavior(undefined);
+  if (value.trim() === '') throw new UsageError('--error-behavior is empty', 'run');
+  try {
+    return parseErrorBehavior(value);
+  } catch {
+    const allowed = errorBehaviors.map((behavior) => `${kebab(behavior)} ("${behavior}")`).join(', ');
+    throw new UsageError(`--error-behavior must be one of ${allowed} (got ${JSON.stringify(value)})`, 'run');
+  }
+}
+
+/** Checked here too, so that the message names the flag; the Connection schema checks it again. */
+function baseUrlFlag(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let ok = false;
+  try {
+    ok = /^https?:$/.test(new URL(value).protocol);
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new UsageError(`--base-url must be an http:// or https:// URL (got ${JSON.stringify(value)})`, 'run');
+  return value;
+}
+
+function connectionFlags(values: string | boolean | string[] | undefined): [string, string][] {
+  const list = Array.isArray(values) ? values : typeof values === 'string' ? [values] : [];
+  return list.map((pair) => {
+    const at = pair.indexOf('=');
+    // The value is never quoted back: a secret typed here by mistake must not reach the terminal.
+    if (at <= 0) throw new UsageError(`--connection takes FIELD=VALUE, e.g. --connection 'Channel ID=gfd8g7fd89dgfd' (got a value without '=' or without a field name)`, 'run');
+    return [pair.slice(0, at).trim(), pair.slice(at + 1)];
+  });
+}
+

@@ -1,0 +1,142 @@
+import { parseArgs } from 'node:util';
+import type { FastifyInstance } from 'fastify';
+import type { Plugin } from '../../runtime/plugin.js';
+import { buildServer } from '../http/build-server.js';
+import { API_KEY_ENV, BASE_URL_ENV } from '../http/options.js';
+
+/** What `serve` talks to: streams for logs and messages, the environment, and where SIGTERM comes from. */
+export interface ServeIo {
+  env?: NodeJS.ProcessEnv;
+  /** JSON log lines (pino). */
+  stdout: { write(text: string): unknown };
+  /** Human messages: where it listens, why it refuses to start. */
+  stderr: { write(text: string): unknown };
+  /** Source of SIGTERM / SIGINT (default: process). */
+  signals?: { once(event: 'SIGTERM' | 'SIGINT', listener: () => void): unknown; off?(event: 'SIGTERM' | 'SIGINT', listener: () => void): unknown };
+  /** Called once listening, with the base URL (tests). */
+  onListening?: (url: string, app: FastifyInstance) => void;
+  /** Plugin to serve (tests); default: loadPlugin(). */
+  plugin?: Plugin;
+}
+
+export const SERVE_USAGE = `Usage: respondio-connectors serve [--port N] [--host H] [--open] [--base-url URL] [--log-level L] [--grace-seconds S]
+
+Runs the HTTP host for workflow engines (see hosts/http/README.md).
+  --port N            port to listen on (default 8080, or env PORT)
+  --host H            address to bind (default 127.0.0.1)
+  --open              run without an API key; only with a loopback --host (127.0.0.1, ::1, localhost)
+  --base-url URL      respond.io base URL for runs whose Connection has none (env ${BASE_URL_ENV}), e.g. the simulator
+  --log-level L       pino level: fatal, error, warn, info, debug, trace (default info)
+  --grace-seconds S   on SIGTERM, how long runs in flight may go on before they are cancelled (default 30)
+The API key is read from env ${API_KEY_ENV}; clients send it as "Authorization: Bearer <key>".
+`;
+
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * `respondio-connectors serve`: resolves with the exit code once the server has stopped (SIGTERM/SIGINT: stop taking
+ * runs, let runs in flight finish up to the grace period, cancel the rest, close). 2 for a usage or refusal error.
+ */
+export async function runServe(argv: readonly string[], io: ServeIo): Promise<number> {
+  const env = io.env ?? process.env;
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string', default: '127.0.0.1' },
+        open: { type: 'boolean', default: false },
+        'base-url': { type: 'string' },
+        'log-level': { type: 'string', default: 'info' },
+        'grace-seconds': { type: 'string', default: '30' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    io.stderr.write(`serve: ${(error as Error).message}\n\n${SERVE_USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    io.stderr.write(SERVE_USAGE);
+    return 0;
+  }
+  const port = Number(values.port ?? env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    io.stderr.write(`serve: --port must be an integer from 0 to 65535, got ${JSON.stringify(values.port ?? env.PORT)}\n`);
+    return 2;
+  }
+  const grace = Number(values['grace-seconds']);
+  if (!Number.isFinite(grace) || grace < 0) {
+    io.stderr.write(`serve: --grace-seconds must be a number ≥ 0, got ${JSON.stringify(values['grace-seconds'])}\n`);
+    return 2;
+  }
+  const host = values.host;
+  const apiKey = env[API_KEY_ENV] || undefined;
+  if (apiKey === undefined) {
+    if (!values.open) {
+      io.stderr.write(`serve: refusing to start without an API key: set ${API_KEY_ENV} (at least 16 characters), or pass --open with a loopback --host\n`);
+      return 2;
+    }
+    if (!isLoopbackHost(host)) {
+      io.stderr.write(`serve: --open is only allowed on a loopback host (127.0.0.1, ::1, localhost), not ${JSON.stringify(host)}; set ${API_KEY_ENV} instead\n`);
+      return 2;
+    }
+  }
+
+  let app: FastifyInstance;
+  try {
+    app = await buildServer({
+      ...(io.plugin ? { plugin: io.plugin } : {}),
+      apiKey,
+      allowOpenOnLoopback: apiKey === undefined,
+      baseUrl: values['base-url'] ?? (env[BASE_URL_ENV] || undefined),
+      shutdownGraceMs: Math.round(grace * 1000),
+      logger: { level: values['log-level'], stream: io.stdout },
+    });
+  } catch (error) {
+    io.stderr.write(`serve: ${(error as Error).message}\n`);
+    return 2;
+  }
+
+  const stopped = new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (): void => {
+      if (stopping) return;
+      stopping = true;
+      io.stderr.write(`serve: stopping (runs in flight get ${grace} s, then are cancelled)\n`);
+      app.close().then(
+        () => resolve(0),
+        (error: unknown) => {
+          io.stderr.write(`serve: error while stopping: ${(error as Error).message}\n`);
+          resolve(1);
+        },
+      );
+    };
+    const signals = io.signals ?? process;
+    signals.once('SIGTERM', stop);
+    signals.once('SIGINT', stop);
+    app.addHook('onClose', async () => {
+      signals.off?.('SIGTERM', stop);
+      signals.off?.('SIGINT', stop);
+    });
+  });
+
+  try {
+    await app.listen({ port, host });
+  } catch (error) {
+    io.stderr.write(`serve: cannot listen on ${host}:${port}: ${(error as Error).message}\n`);
+    await app.close();
+    return 1;
+  }
+  const address = app.server.address();
+  const boundPort = typeof address === 'object' && address !== null ? address.port : port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
+  io.stderr.write(`serve: listening on ${url} (${apiKey === undefined ? 'OPEN, loopback only' : 'Bearer API key required'})\n`);
+  io.onListening?.(url, app);
+  return stopped;
+}

@@ -1,0 +1,115 @@
+import { parseArgs } from 'node:util';
+import { startSimulator } from '../../simulator/app.js';
+import { FaultSpecError, parseFaultSpec } from '../../simulator/fault-spec.js';
+import { SimulatorOptionError, type StartOptions } from '../../simulator/options.js';
+
+export interface SimulateIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  /** Stops the simulator like SIGINT does (tests). */
+  signal?: AbortSignal;
+}
+
+const USAGE = `Usage: respondio-connectors simulate [options]
+  --port N             port to listen on (default 0: a free one)
+  --host H             address to bind (default 127.0.0.1)
+  --seed S             data, fault and token seed (default 1)
+  --contacts N         contacts to generate (default 5000)
+  --limits MODE        documented (seed 003 table, default) | off
+  --faults SPEC        e.g. rate=0.2,kinds=500+502+503+504+reset+slow+truncated+429,latency=20-80,slowMs=20000
+  --token T            accept this token instead of the seed's dev token
+Prints one JSON line {"baseUrl","token",…} then a human line; stops on SIGINT/SIGTERM.
+`;
+
+/** `respondio-connectors simulate`: runs until SIGINT/SIGTERM (or io.signal); resolves with the exit code. */
+export async function runSimulate(argv: string[], io: SimulateIo): Promise<number> {
+  let options: StartOptions;
+  try {
+    const parsed = parseOptions(argv);
+    if (parsed === 'help') {
+      io.stdout.write(USAGE);
+      return 0;
+    }
+    options = parsed;
+  } catch (error) {
+    io.stderr.write(`simulate: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+
+  let simulator;
+  try {
+    simulator = await startSimulator(options);
+  } catch (error) {
+    const message = error instanceof SimulatorOptionError ? error.message : `cannot start: ${(error as Error).message}`;
+    io.stderr.write(`simulate: ${message}\n`);
+    return error instanceof SimulatorOptionError ? 2 : 1;
+  }
+  const { baseUrl, token, data } = simulator;
+  io.stdout.write(`${JSON.stringify({ baseUrl, token, seed: data.seed, contacts: data.contacts.length, messages: data.messageCount })}\n`);
+  const sample = data.contacts[0];
+  io.stdout.write(
+    `respond.io simulator listening on ${baseUrl} (token ${token}; ${data.contacts.length} contacts${sample ? `, e.g. id:${sample.id}` : ''}). Ctrl+C to stop.\n`,
+  );
+
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      io.signal?.removeEventListener('abort', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    if (io.signal?.aborted) stop();
+    else io.signal?.addEventListener('abort', stop, { once: true });
+  });
+  await simulator.close();
+  io.stderr.write('simulate: stopped\n');
+  return 0;
+}
+
+function parseOptions(argv: string[]): StartOptions | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      seed: { type: 'string' },
+      contacts: { type: 'string' },
+      limits: { type: 'string' },
+      faults: { type: 'string' },
+      token: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  const options: StartOptions = {};
+  if (values.port !== undefined) options.port = integerFlag('--port', values.port, 0, 65_535);
+  if (values.host !== undefined) options.host = values.host;
+  if (values.seed !== undefined) options.seed = integerFlag('--seed', values.seed, 0, 0xffffffff);
+  if (values.contacts !== undefined) options.contacts = integerFlag('--contacts', values.contacts, 1, 1_000_000);
+  if (values.token !== undefined) options.token = values.token;
+  if (values.limits !== undefined) {
+    if (values.limits !== 'documented' && values.limits !== 'off') throw new Error(`--limits must be documented or off, got "${values.limits}"`);
+    options.limits = values.limits === 'off' ? false : 'documented';
+  }
+  if (values.faults !== undefined) {
+    try {
+      const spec = parseFaultSpec(values.faults);
+      options.faults = spec.faults;
+      if (spec.latencyMs) options.latencyMs = spec.latencyMs;
+    } catch (error) {
+      if (error instanceof FaultSpecError) throw new Error(`--faults: ${error.message}`);
+      throw error;
+    }
+  }
+  return options;
+}
+
+function integerFlag(flag: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^[0-9]+$/.test(text) || value < min || value > max) throw new Error(`${flag} must be an integer from ${min} to ${max}, got "${text}"`);
+  return value;
+}

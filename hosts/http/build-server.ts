@@ -1,0 +1,63 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { loadPlugin } from '../../connectors/index.js';
+import { installAuth } from './auth.js';
+import { installErrorHandlers } from './http-errors.js';
+import { resolveOptions, type ServerOptions } from './options.js';
+import { connectorRunRoutes } from './routes/connector-run.js';
+import { discoveryRoutes } from './routes/discovery.js';
+import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { runsRoutes } from './routes/runs.js';
+import { hostServices } from './services.js';
+import { HOST_TIMEOUTS } from './timeouts.js';
+import { useRegistryValidator } from './validation.js';
+
+/** Headers that carry secrets: never in a log line, whatever a serializer or a hook decides to print. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-respondio-token"]',
+  'headers.authorization',
+  'headers["x-respondio-token"]',
+  'connection.Token',
+  '*.connection.Token',
+];
+
+/**
+ * Builds the HTTP host without listening (tests use `inject`; `serve` listens). Options are checked here: no API key
+ * and no `allowOpenOnLoopback` is an error.
+ */
+export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
+  const resolved = resolveOptions(options);
+  const plugin = options.plugin ?? (await loadPlugin());
+  const logger = options.logger === undefined ? { level: 'info' } : options.logger;
+  const app = Fastify({
+    logger: logger === false ? false : { ...(logger === true ? {} : logger), redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' } },
+    bodyLimit: resolved.bodyLimit,
+    // Our own 503 (RC_SHUTTING_DOWN, the one error shape) for new runs; polls still work while runs drain.
+    return503OnClosing: false,
+    requestIdHeader: 'x-request-id',
+    routerOptions: { ignoreTrailingSlash: true },
+    connectionTimeout: HOST_TIMEOUTS.idleMs,
+    keepAliveTimeout: HOST_TIMEOUTS.keepAliveMs,
+    requestTimeout: HOST_TIMEOUTS.requestMs,
+  });
+  app.server.headersTimeout = HOST_TIMEOUTS.headersMs;
+  useRegistryValidator(app, plugin.registry);
+  installErrorHandlers(app);
+  await app.register(hostServices, { plugin, options: resolved });
+  installAuth(app, resolved.apiKey);
+
+  // Graceful shutdown: from close() on, readiness fails and no run starts; runs in flight get the grace period,
+  // then are cancelled (they end `cancelled`); then the server stops.
+  app.addHook('preClose', async () => {
+    app.host.closing = true;
+    await app.host.tracker.drain(resolved.shutdownGraceMs);
+  });
+
+  await app.register(healthRoutes);
+  await app.register(discoveryRoutes);
+  await app.register(connectorRunRoutes);
+  await app.register(runsRoutes);
+  await app.register(metricsRoutes);
+  return app;
+}

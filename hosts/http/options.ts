@@ -1,0 +1,82 @@
+import type { FastifyServerOptions } from 'fastify';
+import type { Clock } from '../../runtime/clock.js';
+import { systemClock } from '../../runtime/clock.js';
+import type { Plugin } from '../../runtime/plugin.js';
+
+/** What `buildServer` accepts. Every field has a default; options are checked when the server is built. */
+export interface ServerOptions {
+  /** The plugin to serve (default: `loadPlugin()`, the connectors this package ships). */
+  plugin?: Plugin;
+  /** The Bearer key clients must send (default: env `RESPONDIO_CONNECTORS_API_KEY`). */
+  apiKey?: string | undefined;
+  /**
+   * Serve without an API key. Only then do requests from a non-loopback address get refused (401), so an open host
+   * is reachable from the machine itself only. `serve --open` also refuses a non-loopback `--host`.
+   */
+  allowOpenOnLoopback?: boolean;
+  /** Largest JSON body in bytes (default 8 MiB); for NDJSON bodies, the largest line. Over it: 413. */
+  bodyLimit?: number;
+  /** Background runs (`/v1/runs`): in-flight cap, and how many finished runs are kept, for how long. */
+  runs?: { maxKept?: number; keepForMs?: number; maxInFlight?: number };
+  /** On close: how long runs in flight may go on before they are cancelled (default 30 s). */
+  shutdownGraceMs?: number;
+  /** pino options for fastify's logger (`{ level, stream }` …), or false for none (default `{ level: 'info' }`). */
+  logger?: FastifyServerOptions['logger'];
+  /** Time for ETA and run expiry (tests). */
+  clock?: Clock;
+  /** `Base URL` used when a request's Connection has none (e.g. the simulator's URL); env `RESPONDIO_BASE_URL`. */
+  baseUrl?: string | undefined;
+  /** Calls in flight per run when the request does not say (default: the runtime's, 8). */
+  concurrency?: number;
+  /** Passed to the connectors as is (respond.io client options: timeoutMs, retryPolicy…). */
+  connectorOptions?: Readonly<Record<string, unknown>>;
+}
+
+export interface ResolvedOptions {
+  apiKey: string | undefined;
+  allowOpenOnLoopback: boolean;
+  bodyLimit: number;
+  runs: { maxKept: number; keepForMs: number; maxInFlight: number };
+  shutdownGraceMs: number;
+  clock: Clock;
+  baseUrl: string | undefined;
+  concurrency: number | undefined;
+  connectorOptions: Readonly<Record<string, unknown>>;
+}
+
+export const API_KEY_ENV = 'RESPONDIO_CONNECTORS_API_KEY';
+export const BASE_URL_ENV = 'RESPONDIO_BASE_URL';
+
+function integer(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
+  const chosen = value ?? fallback;
+  if (!Number.isInteger(chosen) || chosen < min || chosen > max) {
+    throw new RangeError(`buildServer: ${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(chosen)}`);
+  }
+  return chosen;
+}
+
+export function resolveOptions(options: ServerOptions, env: NodeJS.ProcessEnv = process.env): ResolvedOptions {
+  const apiKey = options.apiKey ?? (env[API_KEY_ENV] || undefined);
+  const allowOpenOnLoopback = options.allowOpenOnLoopback ?? false;
+  if (apiKey === undefined && !allowOpenOnLoopback) {
+    throw new Error(`buildServer: no API key: set ${API_KEY_ENV} or pass apiKey (or allowOpenOnLoopback for a loopback-only open host)`);
+  }
+  if (apiKey !== undefined && apiKey.length < 16) {
+    throw new RangeError(`buildServer: the API key must be at least 16 characters, got ${apiKey.length}`);
+  }
+  return {
+    apiKey,
+    allowOpenOnLoopback,
+    bodyLimit: integer('bodyLimit', options.bodyLimit, 8 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    runs: {
+      maxKept: integer('runs.maxKept', options.runs?.maxKept, 100, 0, 100_000),
+      keepForMs: integer('runs.keepForMs', options.runs?.keepForMs, 60 * 60 * 1000, 0, 7 * 24 * 3600 * 1000),
+      maxInFlight: integer('runs.maxInFlight', options.runs?.maxInFlight, 16, 1, 10_000),
+    },
+    shutdownGraceMs: integer('shutdownGraceMs', options.shutdownGraceMs, 30_000, 0, 24 * 3600 * 1000),
+    clock: options.clock ?? systemClock,
+    baseUrl: options.baseUrl ?? (env[BASE_URL_ENV] || undefined),
+    concurrency: options.concurrency,
+    connectorOptions: options.connectorOptions ?? {},
+  };
+}

@@ -1,0 +1,86 @@
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { parseErrorBehavior } from '../../runtime/error-behavior.js';
+import type { RowSource, RunHandle } from '../../runtime/pipeline.js';
+import type { Plugin } from '../../runtime/plugin.js';
+import { connectionOf } from './connection.js';
+import { HostMetrics } from './metrics.js';
+import type { ResolvedOptions } from './options.js';
+import { RunStore } from './run-store.js';
+import { RunTracker } from './run-tracker.js';
+
+/** What every route shares: the plugin, the options, the metrics, the runs in flight and the background runs. */
+export interface HostServices {
+  plugin: Plugin;
+  options: ResolvedOptions;
+  metrics: HostMetrics;
+  tracker: RunTracker;
+  store: RunStore;
+  /** True from the moment close() is called: readiness fails and no new run starts. */
+  closing: boolean;
+  /** Starts a run of the library API with the request's Connection; throws a ConfigurationError before any row. */
+  openRun(request: FastifyRequest, spec: RunSpec, logger?: FastifyBaseLogger): RunHandle;
+}
+
+export interface RunSpec {
+  connector: string;
+  connection?: Readonly<Record<string, unknown>> | undefined;
+  settings?: Readonly<Record<string, unknown>> | undefined;
+  rows: RowSource;
+  concurrency?: number | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    host: HostServices;
+  }
+}
+
+/**
+ * Accepts the kebab-case spelling of Error behavior (`do-not-fail-and-return-response`) the library accepts, before
+ * the route schema (which lists the seed spellings) sees it. An unknown value is left for the schema to reject.
+ */
+export function normalizeSettings(settings: unknown): void {
+  if (settings === null || typeof settings !== 'object') return;
+  const block = settings as Record<string, unknown>;
+  const value = block['Error behavior'];
+  if (typeof value !== 'string') return;
+  try {
+    block['Error behavior'] = parseErrorBehavior(value);
+  } catch {
+    // the route schema names the field and lists the allowed values
+  }
+}
+
+/** Shared, non-encapsulated: decorated once on the root instance, seen by every route plugin. */
+export const hostServices = fp(
+  async (app: FastifyInstance, { plugin, options }: { plugin: Plugin; options: ResolvedOptions }) => {
+    const described = plugin.listConnectors();
+    const endpoints = new Map(described.map((c) => [c.id, c.api ? `${c.api.method} ${c.api.path}` : 'unknown']));
+    const connections = new Map(described.map((c) => [c.id, c.configuration.Connection]));
+    const metrics = new HostMetrics((connector) => endpoints.get(connector) ?? 'unknown');
+    metrics.prime([...endpoints.keys()]);
+    const services: HostServices = {
+      plugin,
+      options,
+      metrics,
+      tracker: new RunTracker(metrics, options.clock),
+      store: new RunStore(options.clock, options.runs),
+      closing: false,
+      openRun(request, spec, logger) {
+        return plugin.run({
+          connector: spec.connector,
+          rows: spec.rows,
+          connection: connectionOf(request, spec.connection, options.baseUrl, connections.get(spec.connector)),
+          settings: spec.settings ?? {},
+          ...((spec.concurrency ?? options.concurrency) !== undefined ? { concurrency: (spec.concurrency ?? options.concurrency) as number } : {}),
+          logger: logger ?? request.log,
+          connectorOptions: options.connectorOptions,
+        });
+      },
+    };
+    app.decorate('host', services);
+  },
+  { name: 'respondio-connectors-host', fastify: '5.x' },
+);
+

@@ -1,0 +1,21 @@
+/** The library API a workflow engine calls. */
+export { loadPlugin } from './connectors/index.js';
+export { Plugin, DEFAULT_CONCURRENCY, MAX_CONCURRENCY, type LoadOptions, type RunRequest } from './runtime/plugin.js';
+export { MalformedInput, type RowSource, type RunHandle } from './runtime/pipeline.js';
+export type { RunResult, RunStatus, RunStatusCode, RunFailure, RunProgress } from './runtime/run-result.js';
+export type { ConnectorDescription, SchemaDescription, ConfigurationDescription } from './runtime/describe.js';
+export type { Connector, ConnectorSession, RunEnvironment, Row, UpstreamStats } from './runtime/connector.js';
+export { errorBehaviors, defaultErrorBehavior, parseErrorBehavior, type ErrorBehavior } from './runtime/error-behavior.js';
+export { ConnectorsError, ConfigurationError, RowError } from './runtime/errors.js';
+export { errorCodes, type ErrorCode } from './runtime/error-codes.js';
+export type { Logger } from './runtime/logger.js';
+export type { Clock } from './runtime/clock.js';
+export type * from './schemas/generated/row-types.js';
+export { buildServer, type ServerOptions } from './hosts/http/lazy.js';
+export type { ErrorBody, RunView, RunProgressView } from './hosts/http/index.js';
+
+/** `respondio-connectors serve …` as a function (embedding, tests): resolves with the exit code once stopped. */
+export async function runServe(argv: readonly string[], io: import('./hosts/cli/serve-command.js').ServeIo): Promise<number> {
+  return (await import('./hosts/cli/serve-command.js')).runServe(argv, io);
+}
+export type { ServeIo } from './hosts/cli/serve-command.js';

@@ -1,7 +1,0 @@
-/**
- * The CLI straight from the sources, for development and for the test that spawns a real process:
- * `npx tsx runtime/cli/entry.ts describe` behaves like `respondio-connectors describe` without a build.
- */
-import { runAsProcess } from './process.js';
-
-await runAsProcess();
