@@ -44,13 +44,20 @@ async function throughPipeline(plugin: Plugin, count: number, concurrency: numbe
 
 /** The same connector function, called by a bare loop with `concurrency` workers: no validation, no ordering. */
 async function bareLoop(count: number, concurrency: number): Promise<void> {
-  const session = instant.open({ connection: {}, settings: {}, logger: { debug() {}, info() {}, warn() {}, error() {} } as never, connectorOptions: {} });
-  const signal = new AbortController().signal;
+  const session = instant.open({
+    connection: {},
+    settings: {},
+    logger: { debug() {}, info() {}, warn() {}, error() {} } as never,
+    connectorOptions: {},
+    registry: SchemaRegistry.load(),
+    endpoint: { method: 'GET', path: '/contact/{identifier}', idempotent: true },
+  });
+  const context = { signal: new AbortController().signal, row: 0, beforeSend: () => Promise.resolve() };
   const source = inputRows(count);
   let emitted = 0;
   const worker = async (): Promise<void> => {
     for (let next = source.next(); !next.done; next = source.next()) {
-      if ((await session.process(next.value, signal)).StatusCode === 200) emitted += 1;
+      if ((await session.process(next.value, context)).StatusCode === 200) emitted += 1;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

@@ -5,7 +5,7 @@ import { getContact } from './get-contact/index.js';
 import { getMessage } from './get-message/index.js';
 
 /** Every connector module the plugin ships, by manifest id. The contract test checks it against manifest.json. */
-export const builtInConnectors: readonly Connector[] = [getMessage, getContact, customChannelSendEvent] as Connector[];
+export const builtInConnectors: readonly Connector[] = [getMessage, getContact, customChannelSendEvent];
 
 /** The plugin with the connectors it ships (the package root's `loadPlugin`); `connectors` replaces them (tests). */
 export function loadPlugin(options: Partial<LoadOptions> = {}): Promise<Plugin> {

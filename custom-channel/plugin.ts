@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
 import { MAX_MID_LENGTH, ProviderFailure } from './adapter.js';
 import { bearerTokenChecker } from '../runtime/bearer-token.js';
+import { SchemaRegistry } from '../runtime/schema-registry.js';
 import { checkOptions, DEFAULT_BODY_LIMIT, type CustomChannelOptions } from './options.js';
 import { formatIssues } from '../runtime/schema-issues.js';
 import { CustomChannelValidator, tokenProblems } from '../connectors/respond-io/custom-channel-rules.js';
@@ -20,7 +21,7 @@ export const customChannelPlugin: FastifyPluginAsync<CustomChannelOptions> = asy
   checkOptions(options);
   const { channelId, idType, adapter } = options;
   const checkToken = bearerTokenChecker(options.apiToken);
-  const validator = new CustomChannelValidator(options.registry);
+  const validator = new CustomChannelValidator(options.registry ?? SchemaRegistry.load());
   const closing = new AbortController();
 
   app.addHook('onClose', async () => {

@@ -1,4 +1,6 @@
 import type { Logger } from './logger.js';
+import type { ConnectorApi } from './manifest.js';
+import type { SchemaRegistry } from './schema-registry.js';
 
 /** A row as the runtime moves it; each connector narrows it with the generated row types. */
 export type Row = Record<string, unknown>;
@@ -38,6 +40,29 @@ export interface RunEnvironment {
    * in tests). Each family documents and validates its own.
    */
   connectorOptions: Readonly<Record<string, unknown>>;
+  /** The plugin's schema registry: its one Ajv, for connectors that validate more than their rows. */
+  registry: SchemaRegistry;
+  /** What the manifest entry says the connector calls, and whether repeating that call is harmless. */
+  endpoint: ConnectorEndpoint;
+}
+
+/** The manifest entry's `api` and `idempotent`: the respond.io client takes its method, path and retry rule here. */
+export interface ConnectorEndpoint extends ConnectorApi {
+  idempotent: boolean;
+}
+
+/** What a connector gets with each input row. */
+export interface RowContext {
+  /** Aborted when the run stops or no longer needs this row. */
+  signal: AbortSignal;
+  /** The input row's number, from 1, as the run result and the logs name it. */
+  row: number;
+  /**
+   * Awaited by the respond.io client right before a request that is not idempotent leaves (after pacing): a
+   * checkpointed run records an intent there, so that after a crash a call that may have happened is told from one
+   * that did not. A no-op in runs without a checkpoint.
+   */
+  beforeSend(): Promise<void>;
 }
 
 /** One run's worth of a connector: holds the API client of that run. */
@@ -46,7 +71,7 @@ export interface ConnectorSession<I extends Row = Row, O extends Row = Row> {
    * Maps one input row (already valid against the input schema) to one output row. Throws a RowError for a failed
    * row, a ConfigurationError when every row would fail the same way; never builds error rows itself.
    */
-  process(row: I, signal: AbortSignal): Promise<O>;
+  process(row: I, context: RowContext): Promise<O>;
   stats(): UpstreamStats;
   close?(): Promise<void> | void;
 }
@@ -55,4 +80,13 @@ export interface ConnectorSession<I extends Row = Row, O extends Row = Row> {
 export interface Connector<I extends Row = Row, O extends Row = Row> {
   id: string;
   open(environment: RunEnvironment): ConnectorSession<I, O>;
+}
+
+/**
+ * Declares a connector with the row types generated from its schemas. The runtime only hands it rows that passed
+ * its input schema and checks what it returns against its output schema, so the list of connectors can hold every
+ * connector as a plain `Connector` without losing the types inside each one.
+ */
+export function defineConnector<I extends Row, O extends Row>(connector: Connector<I, O>): Connector {
+  return connector as unknown as Connector;
 }

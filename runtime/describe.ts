@@ -29,7 +29,9 @@ export interface ConnectorDescription {
   input: SchemaDescription;
   output: SchemaDescription;
   statusCodes: ManifestConnector['statusCodes'];
-  api?: ManifestConnector['api'];
+  api: ManifestConnector['api'];
+  /** Whether a call may be repeated (retried after a 5xx or timeout, asked again on resume). */
+  idempotent: boolean;
 }
 
 export function describeConnector(entry: ManifestConnector, registry: SchemaRegistry): ConnectorDescription {
@@ -61,6 +63,7 @@ export function describeConnector(entry: ManifestConnector, registry: SchemaRegi
     input: rowSchema(entry.input),
     output: rowSchema(entry.output),
     statusCodes: entry.statusCodes,
-    ...(entry.api ? { api: entry.api } : {}),
+    api: entry.api,
+    idempotent: entry.idempotent,
   };
 }

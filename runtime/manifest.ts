@@ -3,12 +3,27 @@ import { join } from 'node:path';
 import { ConfigurationError } from './errors.js';
 import { packageRoot } from './package-root.js';
 import type { SchemaRegistry } from './schema-registry.js';
+import { describeManifestIssues, schemaIssues } from './schema-issues.js';
 
 export interface SchemaRef {
   name: string;
   version: string;
 }
 
+export interface ConfigurationBlock {
+  name: string;
+  schema: SchemaRef;
+}
+
+/** What a connector calls (see schemas/manifest.schema.json, `api`). */
+export interface ConnectorApi {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  /** `api` (default): respond.io API v2 under the Connection's Base URL; `webhook`: the Custom Channel webhook. */
+  host?: 'api' | 'webhook';
+}
+
+/** A manifest connector entry with every shared block resolved: what the runtime and `describe` work with. */
 export interface ManifestConnector {
   id: string;
   name: string;
@@ -19,41 +34,59 @@ export interface ManifestConnector {
   agentRestriction: 'None' | 'Cloud only' | 'On-premise only';
   processingType: 'Row by row' | 'Batch';
   multiInputStep: 'Supported' | 'Not supported';
-  configuration: {
-    Connection: { name: string; schema: SchemaRef };
-    Settings: { name: string; schema: SchemaRef };
-  };
+  configuration: { Connection: ConfigurationBlock; Settings: ConfigurationBlock };
   input: SchemaRef;
   output: SchemaRef;
   statusCodes: { code: number; description: string }[];
-  api?: { method: string; path: string };
+  api: ConnectorApi;
+  /** Repeating the call has the effect of one call: 5xx/timeouts are retried, and a resumed run may ask it again. */
+  idempotent: boolean;
 }
 
 export interface Manifest {
-  manifestVersion: '1.0.0';
+  manifestVersion: '1.1.0';
   plugin: { id: string; name: string; version: string; description: string; vendor?: string; documentation?: string };
   connectors: ManifestConnector[];
 }
 
+export const MANIFEST_SCHEMA = { name: 'respondio-connectors manifest', version: '1.1.0' } as const;
+
+const invalid = (problem: string): ConfigurationError => new ConfigurationError('RC_INVALID_MANIFEST', `invalid manifest.json: ${problem}`);
+
 /**
- * Validates a manifest against schemas/manifest.schema.json and checks that every schema it names exists.
- * Fails with the JSON path and the problem, e.g. `/connectors/0/processingType: must be equal to one of …`.
+ * Replaces every `{ "$ref": "#/shared/…" }` of the connectors by the block it points at. The meta-schema has already
+ * checked that each reference names the right kind of block; this checks that the block exists.
+ */
+function resolveShared(raw: Record<string, unknown>): Manifest {
+  const resolve = (node: unknown, path: string): unknown => {
+    if (Array.isArray(node)) return node.map((item, index) => resolve(item, `${path}/${index}`));
+    if (node === null || typeof node !== 'object') return node;
+    const object = node as Record<string, unknown>;
+    if (typeof object.$ref === 'string') {
+      let target: unknown = raw;
+      for (const part of object.$ref.slice(2).split('/')) {
+        target = target !== null && typeof target === 'object' && Object.hasOwn(target, part) ? (target as Record<string, unknown>)[part] : undefined;
+      }
+      if (target === undefined) throw invalid(`${path}: ${object.$ref} names no block of "shared"`);
+      return structuredClone(target);
+    }
+    return Object.fromEntries(Object.entries(object).map(([key, value]) => [key, resolve(value, `${path}/${key}`)]));
+  };
+  const { shared: _shared, $schema: _schema, ...rest } = raw;
+  return resolve(rest, '') as Manifest;
+}
+
+/**
+ * Validates a manifest against schemas/manifest.schema.json, resolves its shared blocks and checks that every schema
+ * it names exists. Fails with the JSON path and the problem, e.g. `/connectors/0/processingType: must be one of …`.
  */
 export function validateManifest(value: unknown, registry: SchemaRegistry): Manifest {
-  const { validate } = registry.get('respondio-connectors manifest', '1.0.0');
-  if (!validate(value)) {
-    const problems = (validate.errors ?? []).map((e) => {
-      const allowed = e.keyword === 'enum' ? ` (${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')})` : '';
-      return `${e.instancePath || '/'}: ${e.message ?? 'invalid'}${allowed}`;
-    });
-    throw new ConfigurationError('RC_INVALID_MANIFEST', `invalid manifest.json: ${problems.join('; ')}`);
-  }
-  const manifest = value as Manifest;
+  const { validate } = registry.get(MANIFEST_SCHEMA.name, MANIFEST_SCHEMA.version);
+  if (!validate(value)) throw invalid(describeManifestIssues(schemaIssues(validate.errors)));
+  const manifest = resolveShared(value as Record<string, unknown>);
   const ids = new Set<string>();
   manifest.connectors.forEach((connector, index) => {
-    if (ids.has(connector.id)) {
-      throw new ConfigurationError('RC_INVALID_MANIFEST', `invalid manifest.json: /connectors/${index}/id: "${connector.id}" is used twice`);
-    }
+    if (ids.has(connector.id)) throw invalid(`/connectors/${index}/id: "${connector.id}" is used twice`);
     ids.add(connector.id);
     const refs: [string, SchemaRef][] = [
       ['input', connector.input],
@@ -62,12 +95,7 @@ export function validateManifest(value: unknown, registry: SchemaRegistry): Mani
       ['configuration/Settings/schema', connector.configuration.Settings.schema],
     ];
     for (const [path, ref] of refs) {
-      if (!registry.has(ref.name, ref.version)) {
-        throw new ConfigurationError(
-          'RC_INVALID_MANIFEST',
-          `invalid manifest.json: /connectors/${index}/${path}: no schema "${ref.name}" version ${ref.version} in schemas/`,
-        );
-      }
+      if (!registry.has(ref.name, ref.version)) throw invalid(`/connectors/${index}/${path}: no schema "${ref.name}" version ${ref.version} in schemas/`);
     }
   });
   return manifest;

@@ -154,7 +154,7 @@ export function runPipeline(options: PipelineOptions): RunHandle {
     const controller = spareControllers.pop() ?? new AbortController();
     inFlight.set(index, controller);
     try {
-      const row = await session.process(raw as Row, controller.signal);
+      const row = await session.process(raw as Row, { signal: controller.signal, row: index, beforeSend: noIntent });
       const outputProblem = options.checkOutput(row);
       if (outputProblem !== undefined) {
         return { kind: 'failed', error: new RowError('RC_INVALID_OUTPUT_ROW', 500, `connector produced an invalid row: ${outputProblem}`) };
@@ -324,6 +324,8 @@ export function runPipeline(options: PipelineOptions): RunHandle {
   };
   return handle;
 }
+
+const noIntent = (): Promise<void> => Promise.resolve();
 
 function reasonText(reason: unknown): string {
   if (reason instanceof Error) return reason.message;

@@ -5,7 +5,8 @@ import { ConfigurationError } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import { readManifest, type Manifest, type ManifestConnector } from './manifest.js';
 import { runPipeline, type RowSource, type RunHandle } from './pipeline.js';
-import { describeRowErrors, SchemaRegistry } from './schema-registry.js';
+import { SchemaRegistry } from './schema-registry.js';
+import { describeRowIssues, schemaIssues } from './schema-issues.js';
 import { redactor, secretValues } from './secrets.js';
 
 export interface LoadOptions {
@@ -100,7 +101,14 @@ export class Plugin {
     const connectionSchema = this.registry.get(entry.configuration.Connection.schema.name, entry.configuration.Connection.schema.version).schema;
     const redact = redactor(secretValues(connectionSchema, connection));
     const logger = request.logger ?? silentLogger;
-    const session = module.open({ connection, settings, logger, connectorOptions: request.connectorOptions ?? {} });
+    const session = module.open({
+      connection,
+      settings,
+      logger,
+      connectorOptions: request.connectorOptions ?? {},
+      registry: this.registry,
+      endpoint: { ...entry.api, idempotent: entry.idempotent },
+    });
 
     const input = this.registry.get(entry.input.name, entry.input.version).validate;
     const output = this.registry.get(entry.output.name, entry.output.version);
@@ -115,8 +123,8 @@ export class Plugin {
       signal: request.signal,
       logger,
       redact,
-      checkInput: (row) => (input(row) ? undefined : redact(describeRowErrors(input.errors))),
-      checkOutput: (row) => (output.validate(row) ? undefined : redact(describeRowErrors(output.validate.errors))),
+      checkInput: (row) => (input(row) ? undefined : redact(describeRowIssues(schemaIssues(input.errors)))),
+      checkOutput: (row) => (output.validate(row) ? undefined : redact(describeRowIssues(schemaIssues(output.validate.errors)))),
       errorRow: (statusCode, message): Row => ({ ...nullRow, StatusCode: statusCode, Message: message }),
     });
   }
@@ -160,7 +168,7 @@ export class Plugin {
     if (!validate(clean)) {
       // The values may be secrets: the message names the field and the rule, and quotes no value of a secret field.
       const secret = new Set(secretValues(schema, clean));
-      const text = describeRowErrors(validate.errors, noun);
+      const text = describeRowIssues(schemaIssues(validate.errors), noun);
       throw new ConfigurationError(code, `${ref.name}: ${redactor([...secret])(text)}`);
     }
     return clean;

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { ConfigurationError } from './errors.js';
 import { packageRoot } from './package-root.js';
@@ -134,68 +134,4 @@ export function dataTypeOf(spec: Record<string, unknown>): string {
   if (types.length === 1 && types[0] === 'number') return 'Decimal';
   if (types.length === 1 && types[0] === 'boolean') return 'Boolean';
   return 'JSON';
-}
-
-/**
- * Ajv's errors, said the way a row author reads them: which column, what is wrong, what was received.
- * `x-hint` on a column replaces Ajv's wording for pattern/format failures (a regex helps nobody).
- */
-export function describeRowErrors(errors: ErrorObject[] | null | undefined, noun = 'column'): string {
-  if (!errors || errors.length === 0) return 'invalid row';
-  const seen = new Set<string>();
-  const parts: string[] = [];
-  for (const error of errors) {
-    const text = describeRowError(error, noun);
-    if (text && !seen.has(text)) {
-      seen.add(text);
-      parts.push(text);
-    }
-  }
-  return parts.join('; ');
-}
-
-function describeRowError(error: ErrorObject, noun: string): string | undefined {
-  if (error.keyword === 'required') return `${noun} '${String(error.params.missingProperty)}' is missing`;
-  if (error.keyword === 'additionalProperties') return `${noun} '${String(error.params.additionalProperty)}' is not part of the schema`;
-  if (error.instancePath === '' && error.keyword === 'type') return `a row must be a JSON object (got ${kindOf(error.data)})`;
-  // anyOf wraps the real failures of a nullable JSON column; those are reported by their own entries.
-  if (error.keyword === 'anyOf') return undefined;
-  const column = decodePointer(error.instancePath);
-  const spec = (error.parentSchema ?? {}) as Record<string, unknown>;
-  if (error.data === null) return `${noun} '${column}' does not allow null`;
-  if (error.keyword === 'type') return `${noun} '${column}' must be ${article(String(error.params.type))} (got ${kindOf(error.data)})`;
-  const hint = typeof spec['x-hint'] === 'string' ? spec['x-hint'] : undefined;
-  const received = preview(error.data);
-  if (hint && (error.keyword === 'pattern' || error.keyword === 'format' || error.keyword === 'minLength')) {
-    return `${noun} '${column}' ${hint} (got ${received})`;
-  }
-  return `${noun} '${column}' ${error.message ?? 'is invalid'} (got ${received})`;
-}
-
-function decodePointer(pointer: string): string {
-  return pointer
-    .split('/')
-    .slice(1)
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .join('.');
-}
-
-function article(type: string): string {
-  const words = type.split(',').map((t) => (t === 'integer' ? 'an integer' : t === 'object' ? 'an object' : t === 'null' ? 'null' : `a ${t}`));
-  return words.join(' or ');
-}
-
-export function kindOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'number') return `the number ${value}`;
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return `the string ${preview(value)}`;
-  return typeof value;
-}
-
-/** A short, printable rendering of a received value: long strings are cut so a 10 MB cell does not become a 10 MB message. */
-export function preview(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}…" (${text.length} characters)` : text;
 }

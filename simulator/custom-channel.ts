@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
-import type { SchemaRegistry } from '../runtime/schema-registry.js';
+import { SchemaRegistry } from '../runtime/schema-registry.js';
 import type { CustomChannelOutgoingMessage, CustomChannelWebhookPayload } from '../schemas/generated/row-types.js';
 import { bearerTokenChecker } from '../runtime/bearer-token.js';
 import { formatIssues } from '../runtime/schema-issues.js';
@@ -53,7 +53,7 @@ function sendError(reply: FastifyReply, status: number, message: string): Fastif
  * accepted payload is recorded and answered 200 "OK" as the seed shows.
  */
 export const customChannelWebhookPlugin: FastifyPluginAsync<CustomChannelWebhookOptions> = async (app: FastifyInstance, options) => {
-  const validator = new CustomChannelValidator(options.registry);
+  const validator = new CustomChannelValidator(options.registry ?? SchemaRegistry.load());
   const channels = options.channels.map((channel) => ({ channel, check: bearerTokenChecker(channel.apiToken) }));
   const now = options.now ?? Date.now;
 

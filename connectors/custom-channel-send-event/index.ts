@@ -1,5 +1,5 @@
 import type { Clock } from '../../runtime/clock.js';
-import type { Connector, RunEnvironment } from '../../runtime/connector.js';
+import { defineConnector, type RunEnvironment } from '../../runtime/connector.js';
 import { ConfigurationError, RowError } from '../../runtime/errors.js';
 import type { CustomChannelConnection, CustomChannelSendEventRequest, CustomChannelSendEventResponse } from '../../schemas/generated/row-types.js';
 import { formatIssues } from '../../runtime/schema-issues.js';
@@ -15,13 +15,13 @@ const KNOWN_OPTIONS = ['timeoutMs', 'retryPolicy', 'clock', 'random', 'wallClock
  * Respond.io - Custom Channel Send Event: one row → one message, message echo or receipt posted to respond.io's
  * Custom Channel webhook → one Send Event Response row. Failures are thrown; the runtime makes the error rows.
  */
-export const customChannelSendEvent: Connector<CustomChannelSendEventRequest, Columns<CustomChannelSendEventResponse>> = {
+export const customChannelSendEvent = defineConnector<CustomChannelSendEventRequest, Columns<CustomChannelSendEventResponse>>({
   id: 'custom-channel-send-event',
   open(environment) {
     const client = clientFrom(environment);
     const wallClock = (environment.connectorOptions.wallClock as (() => number) | undefined) ?? Date.now;
     return {
-      async process(row, signal) {
+      async process(row, { signal }) {
         const input = rowToEvents(row, wallClock);
         try {
           await client.post(input, signal);
@@ -36,7 +36,7 @@ export const customChannelSendEvent: Connector<CustomChannelSendEventRequest, Co
       close: () => client.close(),
     };
   },
-};
+});
 
 function clientFrom(environment: RunEnvironment): WebhookClient {
   const connection = environment.connection as unknown as CustomChannelConnection;
@@ -57,5 +57,6 @@ function clientFrom(environment: RunEnvironment): WebhookClient {
     ...(options.random !== undefined ? { random: options.random as () => number } : {}),
     ...(options.wallClock !== undefined ? { wallClock: options.wallClock as () => number } : {}),
     logger: environment.logger,
+    registry: environment.registry,
   });
 }

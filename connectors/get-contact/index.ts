@@ -1,4 +1,4 @@
-import type { Connector } from '../../runtime/connector.js';
+import { defineConnector } from '../../runtime/connector.js';
 import type { GetContactRequest, GetContactResponse } from '../../schemas/generated/row-types.js';
 import { clientFromEnvironment, type RespondIoContact } from '../respond-io/index.js';
 import { type Columns, isoFromUnixSeconds, json, numberOrNull, stringOrNull } from '../respond-io/columns.js';
@@ -7,19 +7,19 @@ import { type Columns, isoFromUnixSeconds, json, numberOrNull, stringOrNull } fr
  * Respond.io - Get Contact: one row (Identifier) → GET /contact/{identifier} → one Get Contact Response 1.1.0 row.
  * Failures are thrown (RowError / ConfigurationError); the runtime turns them into error rows per the error behavior.
  */
-export const getContact: Connector<GetContactRequest, Columns<GetContactResponse>> = {
+export const getContact = defineConnector<GetContactRequest, Columns<GetContactResponse>>({
   id: 'get-contact',
   open(environment) {
     const client = clientFromEnvironment(environment);
     return {
-      async process(row, signal) {
+      async process(row, { signal }) {
         return contactRow(await client.getContact(row.Identifier, signal));
       },
       stats: () => client.stats(),
       close: () => client.close(),
     };
   },
-};
+});
 
 /** respond.io's contact body → the output columns. Missing or null keys become null; extra keys are ignored. */
 export function contactRow(contact: RespondIoContact): GetContactResponse {

@@ -1,4 +1,4 @@
-import type { Connector } from '../../runtime/connector.js';
+import { defineConnector } from '../../runtime/connector.js';
 import type { GetMessageRequest, GetMessageResponse } from '../../schemas/generated/row-types.js';
 import { type Columns, idString, json, numberOrNull, stringOrNull } from '../respond-io/columns.js';
 import { clientFromEnvironment, type RespondIoMessage } from '../respond-io/index.js';
@@ -7,19 +7,19 @@ import { clientFromEnvironment, type RespondIoMessage } from '../respond-io/inde
  * Respond.io - Get Message: one row (Identifier, MessageID) → GET /contact/{identifier}/message/{messageId} → one
  * Get Message Response 1.1.0 row. Failures are thrown; the runtime turns them into error rows per the error behavior.
  */
-export const getMessage: Connector<GetMessageRequest, Columns<GetMessageResponse>> = {
+export const getMessage = defineConnector<GetMessageRequest, Columns<GetMessageResponse>>({
   id: 'get-message',
   open(environment) {
     const client = clientFromEnvironment(environment);
     return {
-      async process(row, signal) {
+      async process(row, { signal }) {
         return messageRow(await client.getMessage(row.Identifier, row.MessageID, signal));
       },
       stats: () => client.stats(),
       close: () => client.close(),
     };
   },
-};
+});
 
 /**
  * respond.io's message body → the output columns. Numeric ids become strings where the column is a String; the

@@ -1,8 +1,8 @@
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import type { TokenCheck } from '../../runtime/bearer-token.js';
-import { SchemaRegistry } from '../../runtime/schema-registry.js';
+import type { SchemaRegistry } from '../../runtime/schema-registry.js';
 import type { CustomChannelOutgoingMessage, CustomChannelWebhookPayload } from '../../schemas/generated/row-types.js';
-import { schemaIssues, type SchemaIssue } from '../../runtime/schema-issues.js';
+import { schemaIssues, type PlainIssue } from '../../runtime/schema-issues.js';
 
 /** The channel's ID type, as the respond.io channel dialog names it. */
 export const idTypes = ['Phone Number', 'Custom ID'] as const;
@@ -22,14 +22,7 @@ export interface ChannelIdentity {
   idType: IdType;
 }
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; issues: SchemaIssue[] };
-
-let shared: SchemaRegistry | undefined;
-
-/** The package's schemas, loaded once per process (the server, the client and the simulator share them). */
-export function defaultRegistry(): SchemaRegistry {
-  return (shared ??= SchemaRegistry.load());
-}
+export type Checked<T> = { ok: true; value: T } | { ok: false; issues: PlainIssue[] };
 
 /**
  * Seed 002's rules, both directions, from the JSON Schemas of schemas/: respond.io → us (`/message`) and us →
@@ -40,7 +33,8 @@ export class CustomChannelValidator {
   private readonly webhook: ValidateFunction;
   private readonly contactIds: Record<IdType, ValidateFunction>;
 
-  constructor(readonly registry: SchemaRegistry = defaultRegistry()) {
+  /** `registry`: the plugin's (one Ajv per loaded plugin), or a server's own. */
+  constructor(readonly registry: SchemaRegistry) {
     this.outgoing = registry.get(schemaRefs.outgoingMessage.name, schemaRefs.outgoingMessage.version).validate;
     this.webhook = registry.get(schemaRefs.webhookPayload.name, schemaRefs.webhookPayload.version).validate;
     const contactSchema = registry.get(schemaRefs.contactId.name, schemaRefs.contactId.version).schema;
@@ -55,20 +49,20 @@ export class CustomChannelValidator {
   /** A body respond.io POSTed to `/message`, for this channel. */
   outgoingMessage(body: unknown, channel: ChannelIdentity): Checked<CustomChannelOutgoingMessage> {
     const valid = this.outgoing(body);
-    const issues = [...(valid ? [] : schemaIssues(this.outgoing.errors)), ...this.channelIssues(body, channel)];
+    const issues = [...(valid ? [] : plain(this.outgoing.errors)), ...this.channelIssues(body, channel)];
     return issues.length > 0 ? { ok: false, issues: dedupe(issues) } : { ok: true, value: body as CustomChannelOutgoingMessage };
   }
 
   /** A payload for respond.io's webhook, for this channel. */
   webhookPayload(body: unknown, channel: ChannelIdentity): Checked<CustomChannelWebhookPayload> {
     const valid = this.webhook(body);
-    const issues = [...(valid ? [] : schemaIssues(this.webhook.errors)), ...this.channelIssues(body, channel)];
+    const issues = [...(valid ? [] : plain(this.webhook.errors)), ...this.channelIssues(body, channel)];
     return issues.length > 0 ? { ok: false, issues: dedupe(issues) } : { ok: true, value: body as CustomChannelWebhookPayload };
   }
 
   /** Checked even when the schema failed, so one answer lists every problem; fields of the wrong type are left to the schema. */
-  private channelIssues(body: unknown, channel: ChannelIdentity): SchemaIssue[] {
-    const issues: SchemaIssue[] = [];
+  private channelIssues(body: unknown, channel: ChannelIdentity): PlainIssue[] {
+    const issues: PlainIssue[] = [];
     if (body === null || typeof body !== 'object') return issues;
     const { channelId, contactId: id } = body as Record<string, unknown>;
     // The configured channel id is not a secret (respond.io shows it next to the token), so naming it helps.
@@ -77,13 +71,18 @@ export class CustomChannelValidator {
     }
     const contactId = this.contactIds[channel.idType];
     if (typeof id === 'string' && id.length <= 50 && !contactId(id)) {
-      issues.push(...schemaIssues(contactId.errors).map((issue) => ({ ...issue, path: ['contactId', ...issue.path] })));
+      issues.push(...plain(contactId.errors).map((issue) => ({ ...issue, path: ['contactId', ...issue.path] })));
     }
     return issues;
   }
 }
 
-function dedupe(issues: SchemaIssue[]): SchemaIssue[] {
+/** The rules' issues as the Custom Channel reports them: where, and the problem in plain words. */
+function plain(errors: Parameters<typeof schemaIssues>[0]): PlainIssue[] {
+  return schemaIssues(errors).map(({ path, problem }) => ({ path, problem }));
+}
+
+function dedupe(issues: PlainIssue[]): PlainIssue[] {
   const seen = new Set<string>();
   return issues.filter((issue) => {
     const key = JSON.stringify(issue);

@@ -3,9 +3,9 @@ import { copyStats, countStatus, noUpstreamStats, type UpstreamStats } from '../
 import { ConfigurationError, RowError } from '../../runtime/errors.js';
 import { scrubCause } from '../../runtime/scrub-cause.js';
 import { silentLogger, type Logger } from '../../runtime/logger.js';
-import type { SchemaRegistry } from '../../runtime/schema-registry.js';
+import { SchemaRegistry } from '../../runtime/schema-registry.js';
 import type { CustomChannelWebhookContact, CustomChannelWebhookEvent, CustomChannelWebhookMessageContent, CustomChannelWebhookPayload } from '../../schemas/generated/row-types.js';
-import { formatIssues, type SchemaIssue } from '../../runtime/schema-issues.js';
+import { formatIssues, type PlainIssue } from '../../runtime/schema-issues.js';
 import { CustomChannelValidator, idTypes, type IdType } from './custom-channel-rules.js';
 import { redactor } from '../../runtime/secrets.js';
 import { describeNoResponse, httpErrorMessage, networkErrorCode, statusLine } from './error-mapping.js';
@@ -35,6 +35,7 @@ export interface WebhookClientOptions {
   /** Date.now()-style wall clock, for Retry-After dates. */
   wallClock?: () => number;
   logger?: Logger;
+  /** The plugin's schema registry (the Send Event connector passes its run's); a standalone client loads its own. */
   registry?: SchemaRegistry;
   /** How many accepted events to remember (default 100,000), so an accepted event is never posted again. */
   rememberAccepted?: number;
@@ -64,9 +65,9 @@ export interface WebhookPostResult {
 
 /** A payload that breaks a rule of seed 002: nothing was sent. `issues` name the fields. */
 export class WebhookPayloadError extends RowError {
-  readonly issues: SchemaIssue[];
+  readonly issues: PlainIssue[];
 
-  constructor(issues: SchemaIssue[]) {
+  constructor(issues: PlainIssue[]) {
     super('RC_INVALID_INPUT_ROW', 400, `invalid Custom Channel event: ${formatIssues(issues)}`);
     this.issues = issues;
   }
@@ -119,13 +120,13 @@ export class WebhookClient {
     this.random = options.random ?? Math.random;
     this.wallClock = options.wallClock ?? Date.now;
     this.logger = options.logger ?? silentLogger;
-    this.validator = new CustomChannelValidator(options.registry);
+    this.validator = new CustomChannelValidator(options.registry ?? SchemaRegistry.load());
     this.ledger = new WebhookLedger(options.rememberAccepted ?? 100_000);
     this.transport = createTransport(this.webhookUrl, this.apiToken, this.timeoutMs);
   }
 
   /** Checks a payload against seed 002 without sending it: the issues, or an empty list. */
-  check(input: WebhookEvents): SchemaIssue[] {
+  check(input: WebhookEvents): PlainIssue[] {
     const checked = this.validator.webhookPayload(this.payload(input), { channelId: this.channelId, idType: this.idType });
     return checked.ok ? [] : checked.issues;
   }

@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import type { FastifyInstance } from 'fastify';
 import type { ConnectorDescription } from '../../runtime/describe.js';
+import { schemaIssues } from '../../runtime/schema-issues.js';
 import type { SchemaRegistry } from '../../runtime/schema-registry.js';
 
 /**
@@ -19,46 +20,21 @@ export interface FieldProblem {
   allowedValues?: unknown[];
 }
 
-function fieldOf(context: string, error: ErrorObject): string {
-  const parts = error.instancePath
-    .split('/')
-    .slice(1)
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'));
-  if (error.keyword === 'required') parts.push(String(error.params.missingProperty));
-  if (error.keyword === 'additionalProperties') parts.push(String(error.params.additionalProperty));
-  return [context, ...parts].join('.');
-}
-
-/** Ajv's errors as the client reads them: the field and the rule, never the value received (it may be a secret). */
-export function describeValidation(errors: unknown[], context: string): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  const seen = new Set<string>();
-  for (const error of errors as ErrorObject[]) {
-    // `if` only says "the then-branch failed"; that branch's own errors are listed too.
-    if (error.keyword === 'if') continue;
-    const field = fieldOf(context, error);
+/** Ajv's issues as the client reads them: the field and the rule, never the value received (it may be a secret). */
+export function describeValidation(errors: readonly ErrorObject[], context: string): FieldProblem[] {
+  const problems = new Map<string, FieldProblem>();
+  for (const issue of schemaIssues(errors)) {
+    const field = [context, ...issue.path.map(String)].join('.');
     let problem: FieldProblem;
-    switch (error.keyword) {
-      case 'required':
-        problem = { field, message: `${field} is required` };
-        break;
-      case 'additionalProperties':
-        problem = { field, message: `${field} is not allowed here` };
-        break;
-      case 'enum': {
-        const allowed = error.params.allowedValues as unknown[];
-        problem = { field, message: `${field} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`, allowedValues: allowed };
-        break;
-      }
-      default:
-        problem = { field, message: `${field} ${error.message ?? 'is invalid'}` };
-    }
-    if (!seen.has(problem.message)) {
-      seen.add(problem.message);
-      problems.push(problem);
-    }
+    if (issue.keyword === 'required') problem = { field, message: `${field} is required` };
+    else if (issue.keyword === 'additionalProperties') problem = { field, message: `${field} is not allowed here` };
+    else if (issue.keyword === 'enum') {
+      const allowed = issue.params.allowedValues as unknown[];
+      problem = { field, message: `${field} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`, allowedValues: allowed };
+    } else problem = { field, message: `${field} ${issue.message}` };
+    if (!problems.has(problem.message)) problems.set(problem.message, problem);
   }
-  return problems.length > 0 ? problems : [{ field: context, message: `${context} is invalid` }];
+  return problems.size > 0 ? [...problems.values()] : [{ field: context, message: `${context} is invalid` }];
 }
 
 const settingsRef = (connector: ConnectorDescription): { $ref: string } => ({ $ref: connector.configuration.Settings.schema.$id });

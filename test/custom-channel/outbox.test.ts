@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import t from 'tap';
 import { createOutboxAdapter } from '../../custom-channel/outbox-adapter.js';
 import { buildCustomChannelServer } from '../../custom-channel/server.js';
-import { defaultRegistry, schemaRefs } from '../../connectors/respond-io/custom-channel-rules.js';
+import { schemaRefs } from '../../connectors/respond-io/custom-channel-rules.js';
+import { SchemaRegistry } from '../../runtime/schema-registry.js';
 import { silentLogger } from '../../runtime/logger.js';
 import { CHANNEL_ID, PHONE, TOKEN } from './fixtures.js';
 
@@ -24,7 +25,7 @@ t.test('each accepted message is one NDJSON line, a valid Outbox Row', async (t)
   const rows = await lines(file);
   t.equal(rows.length, 2);
   t.match(rows[0], { MessageID: a.mId, ChannelID: CHANNEL_ID, ContactID: PHONE, MessageType: 'text', Message: { type: 'text', text: 'one' }, ReceivedAt: '2024-01-01T00:00:00.000Z' });
-  const validate = defaultRegistry().get(schemaRefs.outboxRow.name, schemaRefs.outboxRow.version).validate;
+  const validate = SchemaRegistry.load().get(schemaRefs.outboxRow.name, schemaRefs.outboxRow.version).validate;
   for (const row of rows) t.ok(validate(row), JSON.stringify(validate.errors));
 });
 

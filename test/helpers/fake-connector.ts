@@ -26,7 +26,7 @@ export function fakeConnector(options: FakeOptions = {}): Connector {
       const stats: UpstreamStats = { requests: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0 };
       return {
         stats: () => ({ ...stats }),
-        async process(row: Row, signal: AbortSignal): Promise<Row> {
+        async process(row: Row, { signal }): Promise<Row> {
           const identifier = String(row.Identifier);
           options.calls?.push(identifier);
           stats.requests += 1;
@@ -57,7 +57,7 @@ export function fakeConnector(options: FakeOptions = {}): Connector {
 }
 
 export const fakeManifest: Manifest = {
-  manifestVersion: '1.0.0',
+  manifestVersion: '1.1.0',
   plugin: { id: 'fake-plugin', name: 'Fake plugin', version: '1.0.0', description: 'test double' },
   connectors: [
     {
@@ -76,6 +76,8 @@ export const fakeManifest: Manifest = {
       input: { name: 'Respond.io - Get Contact Request', version: '1.0.0' },
       output: { name: 'Respond.io - Get Contact Response', version: '1.1.0' },
       statusCodes: [{ code: 200, description: 'Success' }],
+      api: { method: 'GET', path: '/contact/{identifier}' },
+      idempotent: true,
     },
   ],
 };

@@ -18,7 +18,7 @@ t.test('manifest, connector list, one connector', async (t) => {
 
   const manifest = await s.request({ method: 'GET', url: '/v1/manifest' });
   t.equal(manifest.statusCode, 200);
-  t.match(manifest.json(), { manifestVersion: '1.0.0', plugin: { id: 'fake-plugin' }, connectors: [{ id: 'fake-contact' }] });
+  t.match(manifest.json(), { manifestVersion: '1.1.0', plugin: { id: 'fake-plugin' }, connectors: [{ id: 'fake-contact' }] });
 
   const list = await s.request({ method: 'GET', url: '/v1/connectors' });
   t.equal(list.statusCode, 200);
