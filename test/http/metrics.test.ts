@@ -73,7 +73,7 @@ t.test('metrics after known runs', async (t) => {
   for (const [metric, expected] of expect) t.equal(value(text, metric), expected, metric);
   const dropped = value(text, 'respondio_connectors_rows_total{connector="fake-contact",outcome="dropped"}') ?? 0;
   t.ok(dropped >= 1 && dropped <= 2, `the failed row of the Fail without response run is counted as dropped (${dropped})`);
-  const requests = value(text, 'respondio_connectors_upstream_requests_total{connector="fake-contact",endpoint="unknown",status="unknown"}') ?? 0;
+  const requests = value(text, 'respondio_connectors_upstream_requests_total{connector="fake-contact",endpoint="GET /contact/{identifier}",status="unknown"}') ?? 0;
   t.ok(requests >= 4 + 4 + 2 && requests <= 4 + 4 + 3 + 3, `upstream requests (${requests})`);
 });
 

@@ -13,7 +13,9 @@ t.test('close(): runs that end within the grace period finish normally', async (
 });
 
 t.test('close(): readiness fails and new runs are refused at once; runs past the grace period are cancelled cleanly', async (t) => {
-  const s = await testServer({ shutdownGraceMs: 300, fake: { delay: () => 50 } });
+  // The grace period must outlast the three requests made after close() on a loaded machine; the runs (1000 rows × 50 ms
+  // at concurrency 1) outlast it by far, so they are still cancelled.
+  const s = await testServer({ shutdownGraceMs: 3000, fake: { delay: () => 50 } });
   await s.app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(s.app.server.address() as AddressInfo).port}`;
   const rows = ids(...Array.from({ length: 1000 }, (_, i) => `id:${i + 1}`));
