@@ -27,9 +27,10 @@ export const getMessage = defineConnector<GetMessageRequest, Columns<GetMessageR
  */
 export function messageRow(message: RespondIoMessage): GetMessageResponse {
   return {
+    // In the schema's column order (MessageID before Message): people read NDJSON and diff it.
     StatusCode: 200,
-    Message: null,
     MessageID: idString(message.messageId),
+    Message: null,
     ChannelMessageID: idString(message.channelMessageId),
     ContactID: numberOrNull(message.contactId),
     ChannelID: numberOrNull(message.channelId),

@@ -26,6 +26,8 @@ t.test('an outgoing text message maps to every column; numeric ids become string
     MessageDetail: { type: 'text', text: 'Hello!' }, DeliveryStatuses: [{ value: 'delivered', timestamp: 1662965213 }],
   }]);
   t.equal(result.status, 'succeeded');
+  const columns = Object.keys(plugin.describe('get-message').output.schema.properties ?? {});
+  t.same(Object.keys(rows[0] ?? {}), columns, 'a success row has its columns in the schema order, as error rows do');
   scope.done();
 });
 
