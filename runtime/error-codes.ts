@@ -29,6 +29,7 @@ export const errorCodes = {
   RC_BODY_TOO_LARGE: { kind: 'configuration', description: 'HTTP host: the request body is over the configured limit (413)' },
   RC_NOT_FOUND: { kind: 'configuration', description: 'HTTP host: no such route (404)' },
   RC_RUN_NOT_FOUND: { kind: 'configuration', description: 'HTTP host: no run with that id, or it was finished long enough ago to be forgotten (404)' },
+  RC_UPSTREAM_NOT_ALLOWED: { kind: 'configuration', description: 'HTTP host: the Connection names a Base URL or Webhook URL outside the upstreams the host was started with (400)' },
   RC_TOO_MANY_RUNS: { kind: 'configuration', description: 'HTTP host: the limit of runs in flight is reached (429)' },
   RC_SHUTTING_DOWN: { kind: 'configuration', description: 'HTTP host: the server is shutting down and starts no new run (503)' },
   RC_INTERNAL_ERROR: { kind: 'configuration', description: 'HTTP host: an unexpected error; the details are in the server log only (500)' },

@@ -19,13 +19,16 @@ export interface ServeIo {
   plugin?: Plugin;
 }
 
-export const SERVE_USAGE = `Usage: respondio-connectors serve [--port N] [--host H] [--open] [--base-url URL] [--log-level L] [--grace-seconds S]
+export const SERVE_USAGE = `Usage: respondio-connectors serve [--port N] [--host H] [--open] [--base-url URL] [--allow-upstream URL]… [--log-level L] [--grace-seconds S]
 
 Runs the HTTP host for workflow engines (see hosts/http/README.md).
   --port N            port to listen on (default 8080, or env PORT)
   --host H            address to bind (default 127.0.0.1)
   --open              run without an API key; only with a loopback --host (127.0.0.1, ::1, localhost)
   --base-url URL      respond.io base URL for runs whose Connection has none (env ${BASE_URL_ENV}), e.g. the simulator
+  --allow-upstream URL  a Base URL or Webhook URL runs may name besides respond.io's and --base-url (repeatable);
+                      any other is refused (400), so callers cannot point the host at internal addresses.
+                      With a loopback --host, loopback URLs (the simulator) are allowed too
   --log-level L       pino level: fatal, error, warn, info, debug, trace (default info)
   --grace-seconds S   on SIGTERM, how long runs in flight may go on before they are cancelled (default 30)
 The API key is read from env ${API_KEY_ENV}; clients send it as "Authorization: Bearer <key>".
@@ -50,6 +53,7 @@ export async function runServe(argv: readonly string[], io: ServeIo): Promise<nu
         host: { type: 'string', default: '127.0.0.1' },
         open: { type: 'boolean', default: false },
         'base-url': { type: 'string' },
+        'allow-upstream': { type: 'string', multiple: true },
         'log-level': { type: 'string', default: 'info' },
         'grace-seconds': { type: 'string', default: '30' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -95,6 +99,8 @@ export async function runServe(argv: readonly string[], io: ServeIo): Promise<nu
       apiKey,
       allowOpenOnLoopback: apiKey === undefined,
       baseUrl: values['base-url'] ?? (env[BASE_URL_ENV] || undefined),
+      allowedUpstreams: values['allow-upstream'] ?? [],
+      allowLoopbackUpstreams: isLoopbackHost(host),
       shutdownGraceMs: Math.round(grace * 1000),
       logger: { level: values['log-level'], stream: io.stdout },
     });

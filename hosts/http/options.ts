@@ -2,6 +2,7 @@ import type { FastifyServerOptions } from 'fastify';
 import type { Clock } from '../../runtime/clock.js';
 import { systemClock } from '../../runtime/clock.js';
 import type { Plugin } from '../../runtime/plugin.js';
+import { RESPONDIO_UPSTREAMS } from './upstream-allowlist.js';
 
 /** What `buildServer` accepts. Every field has a default; options are checked when the server is built. */
 export interface ServerOptions {
@@ -26,6 +27,13 @@ export interface ServerOptions {
   clock?: Clock;
   /** `Base URL` used when a request's Connection has none (e.g. the simulator's URL); env `RESPONDIO_BASE_URL`. */
   baseUrl?: string | undefined;
+  /**
+   * Base URLs and webhook URLs a request's Connection may name, besides respond.io's own and `baseUrl` (its origin).
+   * Anything else is refused with 400 RC_UPSTREAM_NOT_ALLOWED: the token must not be sent where a caller points it.
+   */
+  allowedUpstreams?: readonly string[];
+  /** Accept loopback upstream URLs too (the simulator): `serve` sets it when it listens on loopback only. */
+  allowLoopbackUpstreams?: boolean;
   /** Calls in flight per run when the request does not say (default: the runtime's, 8). */
   concurrency?: number;
   /** Passed to the connectors as is (respond.io client options: timeoutMs, retryPolicy…). */
@@ -40,6 +48,8 @@ export interface ResolvedOptions {
   shutdownGraceMs: number;
   clock: Clock;
   baseUrl: string | undefined;
+  allowedUpstreams: readonly string[];
+  allowLoopbackUpstreams: boolean;
   concurrency: number | undefined;
   connectorOptions: Readonly<Record<string, unknown>>;
 }
@@ -55,6 +65,15 @@ function integer(name: string, value: number | undefined, fallback: number, min:
   return chosen;
 }
 
+/** The default base URL's origin: the simulator serves its Custom Channel webhook beside its API. */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
 export function resolveOptions(options: ServerOptions, env: NodeJS.ProcessEnv = process.env): ResolvedOptions {
   const apiKey = options.apiKey ?? (env[API_KEY_ENV] || undefined);
   const allowOpenOnLoopback = options.allowOpenOnLoopback ?? false;
@@ -64,6 +83,7 @@ export function resolveOptions(options: ServerOptions, env: NodeJS.ProcessEnv = 
   if (apiKey !== undefined && apiKey.length < 16) {
     throw new RangeError(`buildServer: the API key must be at least 16 characters, got ${apiKey.length}`);
   }
+  const baseUrl = options.baseUrl ?? (env[BASE_URL_ENV] || undefined);
   return {
     apiKey,
     allowOpenOnLoopback,
@@ -75,7 +95,9 @@ export function resolveOptions(options: ServerOptions, env: NodeJS.ProcessEnv = 
     },
     shutdownGraceMs: integer('shutdownGraceMs', options.shutdownGraceMs, 30_000, 0, 24 * 3600 * 1000),
     clock: options.clock ?? systemClock,
-    baseUrl: options.baseUrl ?? (env[BASE_URL_ENV] || undefined),
+    baseUrl,
+    allowedUpstreams: [...RESPONDIO_UPSTREAMS, ...(baseUrl === undefined ? [] : [originOf(baseUrl)]), ...(options.allowedUpstreams ?? [])],
+    allowLoopbackUpstreams: options.allowLoopbackUpstreams ?? false,
     concurrency: options.concurrency,
     connectorOptions: options.connectorOptions ?? {},
   };

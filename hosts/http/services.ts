@@ -4,6 +4,7 @@ import { parseErrorBehavior } from '../../runtime/error-behavior.js';
 import type { RowSource, RunHandle } from '../../runtime/pipeline.js';
 import type { Plugin } from '../../runtime/plugin.js';
 import { connectionOf } from './connection.js';
+import { upstreamGuard } from './upstream-allowlist.js';
 import { HostMetrics } from './metrics.js';
 import type { ResolvedOptions } from './options.js';
 import { RunStore } from './run-store.js';
@@ -57,9 +58,11 @@ export const hostServices = fp(
   async (app: FastifyInstance, { plugin, options }: { plugin: Plugin; options: ResolvedOptions }) => {
     const described = plugin.listConnectors();
     const endpoints = new Map(described.map((c) => [c.id, c.api ? `${c.api.method} ${c.api.path}` : 'unknown']));
-    const connections = new Map(described.map((c) => [c.id, c.configuration.Connection]));
+    // By id and by display name: a run may name its connector either way, and must meet the same checks.
+    const connections = new Map(described.flatMap((c) => [[c.id, c.configuration.Connection] as const, [c.name, c.configuration.Connection] as const]));
     const metrics = new HostMetrics((connector) => endpoints.get(connector) ?? 'unknown');
     metrics.prime([...endpoints.keys()]);
+    const checkUpstreams = upstreamGuard({ allowed: options.allowedUpstreams, allowLoopback: options.allowLoopbackUpstreams });
     const services: HostServices = {
       plugin,
       options,
@@ -68,10 +71,13 @@ export const hostServices = fp(
       store: new RunStore(options.clock, options.runs),
       closing: false,
       openRun(request, spec, logger) {
+        const described = connections.get(spec.connector);
+        const connection = connectionOf(request, spec.connection, options.baseUrl, described);
+        checkUpstreams(connection, described);
         return plugin.run({
           connector: spec.connector,
           rows: spec.rows,
-          connection: connectionOf(request, spec.connection, options.baseUrl, connections.get(spec.connector)),
+          connection,
           settings: spec.settings ?? {},
           ...((spec.concurrency ?? options.concurrency) !== undefined ? { concurrency: (spec.concurrency ?? options.concurrency) as number } : {}),
           logger: logger ?? request.log,
