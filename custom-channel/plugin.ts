@@ -55,7 +55,10 @@ export const customChannelPlugin: FastifyPluginAsync<CustomChannelOptions> = asy
     },
     handler: async (request, reply) => {
       const checked = validator.outgoingMessage(request.body, { channelId, idType });
-      if (!checked.ok) return sendError(reply, 400, formatIssues(checked.issues));
+      if (!checked.ok) {
+        request.log.warn({ problems: checked.issues.length }, 'custom channel: message refused (400), it breaks a rule of the Custom Channel page');
+        return sendError(reply, 400, formatIssues(checked.issues));
+      }
       const signal = AbortSignal.any([closing.signal, abortedWith(reply.raw)]);
       try {
         const { mId } = await adapter.send(checked.value, { signal, logger: request.log });
@@ -63,6 +66,7 @@ export const customChannelPlugin: FastifyPluginAsync<CustomChannelOptions> = asy
           request.log.error({ adapter: adapter.name }, 'custom channel: the adapter returned no usable mId');
           return sendError(reply, 502, `the ${adapter.name} adapter returned no usable message id`);
         }
+        request.log.info({ adapter: adapter.name, contactId: checked.value.contactId, type: checked.value.message.type, mId }, 'custom channel: message from respond.io handed to the adapter');
         return reply.code(200).send({ mId });
       } catch (error) {
         if (error instanceof ProviderFailure) {

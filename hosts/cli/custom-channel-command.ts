@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { constants } from 'node:fs';
+import { access, readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { integerFlag, oneOf, parseFlags, type FlagSpecs } from './args.js';
 import { ExitCode, PROGRAM, UsageError, type CliIo } from './io.js';
 import type { ProviderAdapter } from '../../custom-channel/adapter.js';
@@ -39,6 +40,8 @@ Server:
   --port PORT               default 3000 (or env PORT)
   --prefix PATH             serve under PATH: POST PATH/message (default: /message)
   --body-limit BYTES        larger bodies get 413 (default ${DEFAULT_BODY_LIMIT})
+  --log-level LEVEL         JSON log lines on stdout, one per request and per message handed on: fatal, error,
+                            warn, info (default), debug, trace, silent (the token is never logged)
   -h, --help                this help
 
 Stops on SIGINT/SIGTERM after the requests in flight are answered.
@@ -60,7 +63,10 @@ const flags: FlagSpecs = {
   port: { type: 'string' },
   prefix: { type: 'string' },
   'body-limit': { type: 'string' },
+  'log-level': { type: 'string' },
 };
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Flags that would put a secret in argv, refused with the way to do it instead. */
 const refused = ['token', 'api-token', 'forward-token'];
@@ -101,8 +107,17 @@ export async function runCustomChannel(argv: string[], io: CustomChannelIo): Pro
     const bodyLimit = integerFlag(COMMAND, 'body-limit', text('body-limit') ?? String(DEFAULT_BODY_LIMIT), 1024, 16 * 1024 * 1024);
     const adapter = await buildAdapter(text, io.env);
     const prefix = text('prefix');
+    const level = oneOf(COMMAND, 'log-level', text('log-level') ?? 'info', LOG_LEVELS);
 
-    const app = await buildCustomChannelServer({ channelId, apiToken, idType, adapter, bodyLimit, ...(prefix !== undefined ? { prefix } : {}) });
+    const app = await buildCustomChannelServer({
+      channelId,
+      apiToken,
+      idType,
+      adapter,
+      bodyLimit,
+      ...(prefix !== undefined ? { prefix } : {}),
+      logger: { level, stream: io.stdout },
+    });
     const stop = stopSignal(io.signal);
     try {
       await app.listen({ port, host });
@@ -165,6 +180,7 @@ async function buildAdapter(text: (flag: string) => string | undefined, env: Rec
   const kind = oneOf(COMMAND, 'adapter', text('adapter') ?? 'outbox', ['outbox', 'forward'] as const);
   if (kind === 'outbox') {
     const file = resolve(text('outbox') ?? 'custom-channel-outbox.ndjson');
+    await checkWritableFolder(file);
     const seconds = integerFlag(COMMAND, 'dedupe-window', text('dedupe-window') ?? String(DEFAULT_DEDUPE_WINDOW_MS / 1000), 0, 7 * 24 * 3600);
     return createOutboxAdapter({ file, dedupeWindowMs: seconds * 1000 });
   }
@@ -179,6 +195,18 @@ async function buildAdapter(text: (flag: string) => string | undefined, env: Rec
     timeoutMs: integerFlag(COMMAND, 'forward-timeout', text('forward-timeout') ?? '10000', 1, 600_000),
     ...(providerToken ? { headers: { authorization: `Bearer ${providerToken}` } } : {}),
   });
+}
+
+/** The outbox is created on the first message: a folder that is missing or read-only is a usage error now, not then. */
+async function checkWritableFolder(file: string): Promise<void> {
+  const folder = dirname(file);
+  try {
+    await access(folder, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist (create it first)' : code === 'EACCES' ? 'is not writable' : `cannot be used (${code ?? 'error'})`;
+    throw new UsageError(`--outbox ${JSON.stringify(file)}: the folder ${JSON.stringify(folder)} ${why}`, COMMAND);
+  }
 }
 
 /** Resolves on io.signal's abort, or on SIGINT/SIGTERM when the caller gave no signal. */

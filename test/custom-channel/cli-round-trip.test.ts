@@ -31,12 +31,15 @@ t.test('usage errors: exit 2, a clear message, never the token', async (t) => {
     [['--channel-id', CHANNEL_ID, '--id-type', 'phone'], {}, /no API Token: set RESPONDIO_CHANNEL_TOKEN/],
     [['--channel-id', CHANNEL_ID, '--id-type', 'phone', '--adapter', 'forward'], { RESPONDIO_CHANNEL_TOKEN: TOKEN }, /--adapter forward needs --forward-url/],
     [['--channel-id', CHANNEL_ID, '--id-type', 'phone', '--port', 'x'], { RESPONDIO_CHANNEL_TOKEN: TOKEN }, /--port must be an integer/],
+    [['--channel-id', CHANNEL_ID, '--id-type', 'phone', '--outbox', '/nonexistent-rc-folder/outbox.ndjson'], { RESPONDIO_CHANNEL_TOKEN: TOKEN }, /^respondio-connectors custom-channel: --outbox "\/nonexistent-rc-folder\/outbox.ndjson": the folder "\/nonexistent-rc-folder" does not exist \(create it first\)\nSee /],
+    [['--channel-id', CHANNEL_ID, '--id-type', 'phone', '--log-level', 'chatty'], { RESPONDIO_CHANNEL_TOKEN: TOKEN }, /--log-level must be one of fatal, error, warn, info, debug, trace, silent/],
   ];
   for (const [argv, env, message] of cases) {
     const run = io(env);
     t.equal(await runCustomChannel(argv, run.io), 2, argv.join(' '));
     t.match(run.err(), message);
     t.notMatch(run.err(), TOKEN);
+    t.notMatch(run.err(), /unexpected error|\n\s+at /, 'one clear line, no stack');
   }
   const help = io();
   t.equal(await runCustomChannel(['--help'], help.io), 0);
@@ -79,4 +82,9 @@ t.test('round trip: respond.io → our /message (CLI, outbox) → the provider s
 
   stop.abort();
   t.equal(await exit, 0, 'stops cleanly on the signal');
+  const logged = run.out().split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { msg: string; mId?: string; req?: { url: string }; res?: { statusCode: number } });
+  t.ok(logged.some((entry) => entry.msg === 'incoming request' && entry.req?.url === '/respondio/message'), 'each request respond.io makes is logged');
+  t.ok(logged.some((entry) => entry.msg === 'custom channel: message from respond.io handed to the adapter' && entry.mId === mId), 'the message handed on is logged with its mId');
+  t.ok(logged.some((entry) => entry.res?.statusCode === 401), 'the refused call is logged with its status');
+  t.notMatch(run.out(), TOKEN, 'the token is in no log line');
 });
