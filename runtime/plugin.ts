@@ -6,6 +6,7 @@ import { silentLogger, type Logger } from './logger.js';
 import { readManifest, type Manifest, type ManifestConnector } from './manifest.js';
 import { runPipeline, type RowSource, type RunHandle } from './pipeline.js';
 import { SchemaRegistry } from './schema-registry.js';
+import { rowLimitProblem } from './row-limits.js';
 import { describeRowIssues, schemaIssues } from './schema-issues.js';
 import { redactor, secretValues } from './secrets.js';
 
@@ -124,7 +125,11 @@ export class Plugin {
       logger,
       redact,
       checkInput: (row) => (input(row) ? undefined : redact(describeRowIssues(schemaIssues(input.errors)))),
-      checkOutput: (row) => (output.validate(row) ? undefined : redact(describeRowIssues(schemaIssues(output.validate.errors)))),
+      // Limits first: a row too large or too deep is refused before Ajv or a writer walks it.
+      checkOutput: (row) => {
+        const problem = rowLimitProblem(row) ?? (output.validate(row) ? undefined : describeRowIssues(schemaIssues(output.validate.errors)));
+        return problem === undefined ? undefined : redact(problem);
+      },
       errorRow: (statusCode, message): Row => ({ ...nullRow, StatusCode: statusCode, Message: message }),
     });
   }
