@@ -19,3 +19,17 @@ export async function runServe(argv: readonly string[], io: import('./hosts/cli/
   return (await import('./hosts/cli/serve-command.js')).runServe(argv, io);
 }
 export type { ServeIo } from './hosts/cli/serve-command.js';
+
+// The respond.io Custom Channel: the /message server and its adapters, and the webhook client that posts to respond.io.
+export {
+  buildCustomChannelServer,
+  createOutboxAdapter,
+  createForwardAdapter,
+  ProviderFailure,
+  type CustomChannelServerOptions,
+  type ProviderAdapter,
+  type AdapterContext,
+  type OutgoingMessage,
+} from './custom-channel/index.js';
+export { WebhookClient, WebhookPayloadError, type WebhookClientOptions, type WebhookEvents, type WebhookPostResult } from './connectors/respond-io/webhook-client.js';
+export { CustomChannelValidator, idTypes, type IdType } from './connectors/respond-io/custom-channel-rules.js';

@@ -1,7 +1,9 @@
 import { parseArgs } from 'node:util';
 import { startSimulator } from '../../simulator/app.js';
 import { FaultSpecError, parseFaultSpec } from '../../simulator/fault-spec.js';
-import { SimulatorOptionError, type StartOptions } from '../../simulator/options.js';
+import { defaultToken, SimulatorOptionError, type StartOptions } from '../../simulator/options.js';
+import { customChannelSimulatorPlugin, WebhookRecorder } from '../../simulator/custom-channel.js';
+import type { IdType } from '../../connectors/respond-io/custom-channel-rules.js';
 
 export interface SimulateIo {
   stdout: { write(text: string): unknown };
@@ -9,6 +11,8 @@ export interface SimulateIo {
   /** Stops the simulator like SIGINT does (tests). */
   signal?: AbortSignal;
 }
+
+const DEFAULT_CHANNEL_ID = 'sim-channel';
 
 const USAGE = `Usage: respondio-connectors simulate [options]
   --port N             port to listen on (default 0: a free one)
@@ -18,12 +22,15 @@ const USAGE = `Usage: respondio-connectors simulate [options]
   --limits MODE        documented (seed 003 table, default) | off
   --faults SPEC        e.g. rate=0.2,kinds=500+502+503+504+reset+slow+truncated+429,latency=20-80,slowMs=20000
   --token T            accept this token instead of the seed's dev token
-Prints one JSON line {"baseUrl","token",…} then a human line; stops on SIGINT/SIGTERM.
+  --channel-id ID      the simulated Custom Channel's Channel ID (default ${DEFAULT_CHANNEL_ID}); its API Token is the
+                       token above and its webhook POST <origin>/custom/channel/webhook/, so Send Event runs offline
+  --channel-id-type T  phone (default) or custom: the channel's ID type
+Prints one JSON line {"baseUrl","token","webhookUrl","channel",…} then a human line; stops on SIGINT/SIGTERM.
 `;
 
 /** `respondio-connectors simulate`: runs until SIGINT/SIGTERM (or io.signal); resolves with the exit code. */
 export async function runSimulate(argv: string[], io: SimulateIo): Promise<number> {
-  let options: StartOptions;
+  let options: SimulateOptions;
   try {
     const parsed = parseOptions(argv);
     if (parsed === 'help') {
@@ -36,19 +43,23 @@ export async function runSimulate(argv: string[], io: SimulateIo): Promise<numbe
     return 2;
   }
 
+  const channel = { channelId: options.channelId, apiToken: options.token ?? defaultToken(options.seed ?? 1), idType: options.channelIdType };
   let simulator;
   try {
-    simulator = await startSimulator(options);
+    simulator = await startSimulator({ ...options.start, plugins: [customChannelSimulatorPlugin({ channels: [channel], recorder: new WebhookRecorder() })] });
   } catch (error) {
     const message = error instanceof SimulatorOptionError ? error.message : `cannot start: ${(error as Error).message}`;
     io.stderr.write(`simulate: ${message}\n`);
     return error instanceof SimulatorOptionError ? 2 : 1;
   }
   const { baseUrl, token, data } = simulator;
-  io.stdout.write(`${JSON.stringify({ baseUrl, token, seed: data.seed, contacts: data.contacts.length, messages: data.messageCount })}\n`);
+  const webhookUrl = `${new URL(baseUrl).origin}/custom/channel/webhook/`;
+  const channelInfo = { channelId: channel.channelId, idType: channel.idType };
+  io.stdout.write(`${JSON.stringify({ baseUrl, token, webhookUrl, channel: channelInfo, seed: data.seed, contacts: data.contacts.length, messages: data.messageCount })}\n`);
   const sample = data.contacts[0];
   io.stdout.write(
-    `respond.io simulator listening on ${baseUrl} (token ${token}; ${data.contacts.length} contacts${sample ? `, e.g. id:${sample.id}` : ''}). Ctrl+C to stop.\n`,
+    `respond.io simulator listening on ${baseUrl} (token ${token}; ${data.contacts.length} contacts${sample ? `, e.g. id:${sample.id}` : ''}); ` +
+      `Custom Channel ${channel.channelId} (${channel.idType}) webhook ${webhookUrl}. Ctrl+C to stop.\n`,
   );
 
   await new Promise<void>((resolve) => {
@@ -68,7 +79,15 @@ export async function runSimulate(argv: string[], io: SimulateIo): Promise<numbe
   return 0;
 }
 
-function parseOptions(argv: string[]): StartOptions | 'help' {
+interface SimulateOptions {
+  start: StartOptions;
+  token?: string | undefined;
+  seed?: number | undefined;
+  channelId: string;
+  channelIdType: IdType;
+}
+
+function parseOptions(argv: string[]): SimulateOptions | 'help' {
   const { values } = parseArgs({
     args: argv,
     strict: true,
@@ -81,6 +100,8 @@ function parseOptions(argv: string[]): StartOptions | 'help' {
       limits: { type: 'string' },
       faults: { type: 'string' },
       token: { type: 'string' },
+      'channel-id': { type: 'string' },
+      'channel-id-type': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -105,7 +126,9 @@ function parseOptions(argv: string[]): StartOptions | 'help' {
       throw error;
     }
   }
-  return options;
+  const idType = values['channel-id-type'] ?? 'phone';
+  if (idType !== 'phone' && idType !== 'custom') throw new Error(`--channel-id-type must be phone or custom, got "${idType}"`);
+  return { start: options, token: options.token, seed: options.seed, channelId: values['channel-id'] ?? DEFAULT_CHANNEL_ID, channelIdType: idType === 'phone' ? 'Phone Number' : 'Custom ID' };
 }
 
 function integerFlag(flag: string, text: string, min: number, max: number): number {

@@ -58,3 +58,27 @@ t.test('--connection refusals name the problem and never quote a value', async (
     t.notMatch(run.stderr, CHANNEL_TOKEN);
   }
 });
+
+t.test('`simulate` serves a Custom Channel webhook too, so Send Event runs offline from the command line', async (t) => {
+  const simulateOut = new PassThrough();
+  let printed = '';
+  simulateOut.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+  const stop = new AbortController();
+  const simulate = main(['simulate', '--seed', '5', '--limits', 'off'], { stdin: new PassThrough(), stdout: simulateOut, stderr: new PassThrough(), env: {}, signal: stop.signal });
+  while (!printed.includes('\n')) await new Promise((resolve) => setTimeout(resolve, 5));
+  const info = JSON.parse(printed.split('\n')[0] as string) as { token: string; webhookUrl: string; channel: { channelId: string; idType: string } };
+  t.match(info, { webhookUrl: /^http:\/\/127\.0\.0\.1:\d+\/custom\/channel\/webhook\/$/, channel: { channelId: 'sim-channel', idType: 'Phone Number' } });
+
+  const streams = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough() };
+  let stdout = '';
+  streams.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  streams.stdin.end(`${JSON.stringify({ ContactID: '+60177872890', EventType: 'message', MessageID: 'offline-1', Timestamp: 1_700_000_000_000, Message: { type: 'text', text: 'hi' } })}\n`);
+  const code = await main(
+    ['run', 'custom-channel-send-event', '--connection', `Channel ID=${info.channel.channelId}`, '--connection', `ID type=${info.channel.idType}`, '--connection', `Webhook URL=${info.webhookUrl}`],
+    { ...streams, env: { RESPONDIO_TOKEN: info.token } },
+  );
+  stop.abort();
+  t.equal(await simulate, 0);
+  t.equal(code, 0);
+  t.match(JSON.parse(stdout.trim()), { StatusCode: 200, MessageID: 'offline-1' });
+});
