@@ -4,10 +4,16 @@ import type { RunOptions } from './run-options.js';
 
 /**
  * The Connection block of a run, built from the connector's own Connection schema: the token goes into the field
- * the schema flags secret (Token for respond.io's API, API Token for a Custom Channel), `--base-url` into Base URL,
- * and `--connection FIELD=VALUE` into the other fields. The schema itself then checks the block (Plugin.run).
+ * the schema flags secret (Token for respond.io's API, API Token for a Custom Channel), `--base-url` into Base URL
+ * (else `envBaseUrl`, the RESPONDIO_BASE_URL variable, where the schema has a Base URL — as the library and `serve`
+ * do), and `--connection FIELD=VALUE` into the other fields. The schema itself then checks the block (Plugin.run).
  */
-export function connectionOf(connector: { id: string; configuration: { Connection: ConfigurationDescription } }, token: string, options: RunOptions): Record<string, string> {
+export function connectionOf(
+  connector: { id: string; configuration: { Connection: ConfigurationDescription } },
+  token: string,
+  options: RunOptions,
+  envBaseUrl?: string,
+): Record<string, string> {
   const { schema, secretFields } = connector.configuration.Connection;
   const fields = Object.keys(schema.properties ?? {});
   const connection: Record<string, string> = {};
@@ -18,6 +24,8 @@ export function connectionOf(connector: { id: string; configuration: { Connectio
       throw new UsageError(`--base-url: the Connection of ${connector.id} has no 'Base URL' field (its fields: ${fields.join(', ')}); use --connection 'FIELD=VALUE'`, 'run');
     }
     connection['Base URL'] = options.baseUrl;
+  } else if (envBaseUrl !== undefined && fields.includes('Base URL')) {
+    connection['Base URL'] = envBaseUrl;
   }
   for (const [field, value] of options.connectionFields) {
     if (!fields.includes(field)) {

@@ -38,7 +38,7 @@ export async function runCommand(argv: readonly string[], io: CliIo, printer: St
     handle = plugin.run({
       connector: connector.id,
       rows: stoppable.rows,
-      connection: connectionOf(connector, token, options),
+      connection: connectionOf(connector, token, options, io.env.RESPONDIO_BASE_URL || undefined),
       settings: { 'Error behavior': options.errorBehavior },
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       logger: stderrLogger(options.logLevel, (text) => printer.print(text)),
@@ -50,7 +50,7 @@ export async function runCommand(argv: readonly string[], io: CliIo, printer: St
 
   let writer: RowWriter;
   try {
-    writer = await openOutput(options.output, io.stdout, options.format, connector.output.columns);
+    writer = await openOutput(options.output, io.stdout, options.outputFormat, connector.output.columns);
   } catch (error) {
     input.close();
     handle.cancel('the output could not be opened');

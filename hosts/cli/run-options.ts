@@ -15,13 +15,15 @@ in input order. Logs and a final run summary go to stderr.
   connector                 an id (get-contact) or display name ("Respond.io - Get Contact")
   -i, --input FILE|-        input rows (default - = stdin)
   -o, --output FILE|-       output rows (default - = stdout)
-  -f, --format FORMAT       ${formats.join(' | ')} (default: from the --input extension .ndjson/.jsonl/.json/.csv,
+  -f, --format FORMAT       ${formats.join(' | ')} for input and output (default: each from its file's extension
+                            .ndjson/.jsonl/.json/.csv; the output, when it has none, in the input's format;
                             else ndjson); NDJSON = one JSON object per line, json = one JSON array,
                             csv = a header row of column names
   --error-behavior VALUE    ${errorBehaviors.map(kebab).join(' | ')}
                             (or the exact spelling, e.g. "Fail and return response"; default fail-and-return-response)
   --concurrency N           calls in flight at most, 1-${MAX_CONCURRENCY} (default 8)
-  --base-url URL            Connection 'Base URL' (e.g. the offline simulator)
+  --base-url URL            Connection 'Base URL' (e.g. the offline simulator; default: the RESPONDIO_BASE_URL
+                            variable, else respond.io's API)
   --connection 'FIELD=VALUE'  another Connection field, repeatable, e.g. --connection 'Channel ID=gfd8g7fd89dgfd'
                             (see \`describe <connector>\` for the fields; a secret field is refused here)
   --token-file FILE         a file holding the token (default: the RESPONDIO_TOKEN variable); it fills the
@@ -38,7 +40,9 @@ export interface RunOptions {
   connector: string;
   input: string;
   output: string;
+  /** The input's format. */
   format: Format;
+  outputFormat: Format;
   errorBehavior: ErrorBehavior;
   concurrency: number | undefined;
   baseUrl: string | undefined;
@@ -89,11 +93,15 @@ export function checkRunFlags(flags: RunFlags): RunOptions {
   const input = text('input') ?? '-';
   const output = text('output') ?? '-';
   const format = text('format');
+  const chosen = format === undefined ? undefined : oneOf('run', 'format', format, formats);
+  const inputFormat = chosen ?? formatOfPath(input) ?? 'ndjson';
   return {
     connector,
     input,
     output,
-    format: format === undefined ? formatOfPath(input) ?? 'ndjson' : oneOf('run', 'format', format, formats),
+    format: inputFormat,
+    // `-o out.ndjson` from a .json input writes NDJSON: a file's name says what is in it.
+    outputFormat: chosen ?? formatOfPath(output) ?? inputFormat,
     errorBehavior: errorBehaviorFlag(text('error-behavior')),
     concurrency: text('concurrency') === undefined ? undefined : integerFlag('run', 'concurrency', text('concurrency') as string, 1, MAX_CONCURRENCY),
     baseUrl: baseUrlFlag(text('base-url')),

@@ -75,6 +75,30 @@ t.test('--input and --output files; the format comes from the input extension', 
   t.match(text, /\n200,,5,open,/);
 });
 
+t.test('the output format follows the --output extension; without one, the input format', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'rc-cli-'));
+  const file = join(dir, 'rows.json');
+  await writeFile(file, JSON.stringify(input));
+  const ndjsonOut = join(dir, 'out.ndjson');
+  t.equal((await cli(['run', 'fake-contact', '--input', file, '-o', ndjsonOut])).code, 0);
+  const lines = (await readFile(ndjsonOut, 'utf8')).trimEnd().split('\n');
+  t.equal(lines.length, input.length, 'one line per row: NDJSON, not a JSON array');
+  t.match(JSON.parse(lines[0] ?? ''), { StatusCode: 200 });
+  const plain = join(dir, 'out');
+  t.equal((await cli(['run', 'fake-contact', '--input', file, '-o', plain])).code, 0);
+  t.match(await readFile(plain, 'utf8'), /^\[/, 'no extension: the input format (a JSON array)');
+  const forced = join(dir, 'forced.csv');
+  t.equal((await cli(['run', 'fake-contact', '--input', file, '-o', forced, '--format', 'json'])).code, 0);
+  t.match(await readFile(forced, 'utf8'), /^\[/, '--format wins over both extensions');
+});
+
+t.test('run takes the base URL from RESPONDIO_BASE_URL when --base-url is not given', async (t) => {
+  const seen: string[] = [];
+  const { code } = await cli(['run', 'fake-contact'], { stdin: ndjson(input), env: { RESPONDIO_TOKEN: 'tok_TEST_s3cr3t_9f8e7d6c5b4a', RESPONDIO_BASE_URL: 'http://127.0.0.1:4010/v2' }, fake: { connections: seen } });
+  t.equal(code, 0);
+  t.same(seen, ['http://127.0.0.1:4010/v2']);
+});
+
 t.test('an unreadable --input is a usage error (exit 2) and creates no output file', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'rc-cli-'));
   const out = join(dir, 'out.ndjson');

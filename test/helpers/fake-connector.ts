@@ -15,6 +15,8 @@ export interface FakeOptions {
   delay?: (identifier: string) => number;
   /** Every call, in the order they started. */
   calls?: string[];
+  /** The Connection's Base URL of every run opened. */
+  connections?: string[];
   /** Calls whose signal was aborted. */
   aborted?: string[];
 }
@@ -23,6 +25,7 @@ export function fakeConnector(options: FakeOptions = {}): Connector {
   return {
     id: 'fake-contact',
     open(environment) {
+      options.connections?.push(String(environment.connection['Base URL']));
       const stats: UpstreamStats = { requests: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0 };
       return {
         stats: () => ({ ...stats }),
