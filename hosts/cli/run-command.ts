@@ -2,6 +2,7 @@ import { errorCodes } from '../../runtime/error-codes.js';
 import type { RunHandle } from '../../runtime/pipeline.js';
 import type { Plugin } from '../../runtime/plugin.js';
 import { connectionOf } from './connection.js';
+import { failureTally } from './failure-tally.js';
 import { ExitCode, type CliIo } from './io.js';
 import { openInput } from './input/open-input.js';
 import { stopOnSignal } from './interrupt.js';
@@ -33,6 +34,7 @@ export async function runCommand(argv: readonly string[], io: CliIo, printer: St
 
   const input = await openInput(options.input, io.stdin, options.format, connector.input.columns);
   const stoppable = stopOnSignal(input.rows, io.signal, () => input.close());
+  const failures = failureTally(stderrLogger(options.logLevel, (text) => printer.print(text)), { everyRow: options.logLevel === 'debug' });
   let handle: RunHandle;
   try {
     handle = plugin.run({
@@ -41,7 +43,7 @@ export async function runCommand(argv: readonly string[], io: CliIo, printer: St
       connection: connectionOf(connector, token, options, io.env.RESPONDIO_BASE_URL || undefined),
       settings: { 'Error behavior': options.errorBehavior },
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-      logger: stderrLogger(options.logLevel, (text) => printer.print(text)),
+      logger: failures.logger,
     });
   } catch (error) {
     input.close();
@@ -60,7 +62,8 @@ export async function runCommand(argv: readonly string[], io: CliIo, printer: St
 
   const outputError = await pump(handle, writer, io, printer, () => stoppable.noteGraceExpired());
   const interrupted = stoppable.interruption();
-  const summary: RunSummary = { ...(await handle.result), ...(interrupted ? { interrupted } : {}) };
+  const groups = failures.groups();
+  const summary: RunSummary = { ...(await handle.result), ...(interrupted ? { interrupted } : {}), ...(groups.length > 0 ? { failedRows: groups } : {}) };
   if (outputError) printer.print(`error: writing the output failed: ${outputError.message}\n`);
   printer.print(options.jsonSummary ? JSON.stringify(summary) + '\n' : summaryText(summary));
   return exitCodeOf(summary, outputError);

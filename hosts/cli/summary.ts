@@ -1,9 +1,12 @@
 import type { RunResult } from '../../runtime/run-result.js';
+import type { FailureGroup } from './failure-tally.js';
 import type { Interruption } from './interrupt.js';
 
 export interface RunSummary extends RunResult {
   /** Present when a SIGINT/SIGTERM cut the run short. */
   interrupted?: Interruption;
+  /** The failed rows the run went on after, by error code (largest group first), with a few examples each. */
+  failedRows?: FailureGroup[];
 }
 
 /** The summary line block printed on stderr when a run ends. */
@@ -21,6 +24,10 @@ export function summaryText(summary: RunSummary): string {
     const where = failure.row === null ? 'stopped' : `failed at row ${failure.row}`;
     const status = failure.statusCode === null ? '' : ` ${failure.statusCode}`;
     lines.push(`  ${where}: ${failure.code}${status} ${failure.message}`);
+  }
+  for (const group of summary.failedRows ?? []) {
+    const examples = group.examples.map((example) => `row ${example.row}: ${example.message.replace(/^row \d+ failed: /, '')}`).join(' · ');
+    lines.push(`  ${group.count} row${group.count === 1 ? '' : 's'} failed with ${group.code}, e.g. ${examples}`);
   }
   if (summary.interrupted) {
     const { interrupted } = summary;
