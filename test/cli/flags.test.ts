@@ -86,6 +86,8 @@ t.test('--help for the program and for run; --version; no command at all', async
 });
 
 t.test('--base-url reaches the Connection block (the runtime validates it)', async (t) => {
-  const run = await cli(['run', 'fake-contact', '--base-url', 'http://127.0.0.1:9/v2'], { stdin: rows });
-  t.equal(run.code, 0, "exit 0", { stderr: run.stderr });
+  const seen: string[] = [];
+  const run = await cli(['run', 'fake-contact', '--base-url', 'http://127.0.0.1:9/v2'], { stdin: rows, fake: { connections: seen } });
+  t.equal(run.code, 0, 'exit 0', { stderr: run.stderr });
+  t.same(seen, ['http://127.0.0.1:9/v2'], "the connector's Connection carries it as Base URL");
 });

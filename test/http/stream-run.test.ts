@@ -142,29 +142,23 @@ t.test('backpressure: a paused reader stops the server from pulling rows', async
 });
 
 t.test('a client that goes away cancels its run: calls in flight are aborted', async (t) => {
-  const s = await testServer({ logger: false, fake: { delay: () => 20 } });
+  // Rows take 60 s each unless aborted: nothing finishes on its own, so every started call must end by its abort.
+  const s = await testServer({ logger: false, fake: { delay: () => 60_000 } });
   t.teardown(() => s.app.close());
   await s.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = s.app.server.address() as AddressInfo;
   const rows = ndjson(...Array.from({ length: 2000 }, (_, i) => ({ Identifier: `id:${i + 1}` })));
-  await new Promise<void>((resolve, reject) => {
-    const req = httpRequest(
-      { host: '127.0.0.1', port, path: url, method: 'POST', headers: { ...NDJSON, authorization: `Bearer ${API_KEY}`, 'x-respondio-token': TEST_TOKEN } },
-      (response) => {
-        response.once('data', () => {
-          req.destroy();
-          resolve();
-        });
-      },
-    );
-    req.on('error', () => undefined);
-    req.on('error', reject);
-    req.end(rows);
-  });
+  const req = httpRequest({ host: '127.0.0.1', port, path: url, method: 'POST', headers: { ...NDJSON, authorization: `Bearer ${API_KEY}`, 'x-respondio-token': TEST_TOKEN } });
+  req.on('error', () => undefined);
+  req.end(rows);
+  // No row can finish; leave once the calls the concurrency allows are in flight.
+  await eventually(() => (s.calls.length >= 8 ? true : undefined));
+  req.destroy();
   const metrics = await eventually(async () => {
     const text = (await s.request({ method: 'GET', url: '/metrics' })).body;
     return /respondio_connectors_runs_total\{connector="fake-contact",mode="stream",status="cancelled"\} 1/.test(text) ? text : undefined;
   });
   t.match(metrics, /respondio_connectors_runs_in_flight\{mode="stream"\} 0/);
-  t.ok(s.calls.length < 2000, `only ${s.calls.length} of 2000 rows were started`);
+  t.equal(s.calls.length, 8, 'only the rows the concurrency allows were started');
+  t.same([...s.aborted].sort(), [...s.calls].sort(), 'every call in flight was aborted');
 });

@@ -120,6 +120,11 @@ export async function connectorRunRoutes(app: FastifyInstance): Promise<void> {
       yield { result: await handle.result };
     }
     const stream = ndjsonStream(output());
+    // A client that goes away before the first row is written is noticed here, not at the next write: its calls in
+    // flight are aborted at once instead of running to their end for nobody.
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) handle.cancel('the client went away');
+    });
     runOutlivesIdleTimeout(request); // may pause on rate limits or backpressure (timeouts.ts)
     return reply.type(`${NDJSON}; charset=utf-8`).header('cache-control', 'no-store').send(stream);
   };
