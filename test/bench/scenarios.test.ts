@@ -33,9 +33,11 @@ t.test('http: our connector and the bare got loop over the same rows', async (t)
 });
 
 t.test('retry-after: every 429 is matched with the next request', async (t) => {
-  const [result] = await retryAfter(context, { rows: 4 });
+  // 8 rows: with the simulator's seeded faults they meet one 429 (a scenario without any would prove nothing).
+  const [result] = await retryAfter(context, { rows: 8 });
   hasCommonFields(t, result as ScenarioResult);
-  t.match(result, { scenario: 'retry-after', rows: 4, retryAfterMs: 1000, http429: Number, earlyRetries: Number, errorRows: 0 });
+  t.match(result, { scenario: 'retry-after', rows: 8, retryAfterMs: 1000, earlyRetries: 0, errorRows: 0 });
+  t.ok(Number((result as unknown as { http429: number }).http429) > 0, 'the scenario did meet 429s');
 });
 
 t.test('pacing: both connectors, with the naive reference', async (t) => {
@@ -43,7 +45,7 @@ t.test('pacing: both connectors, with the naive reference', async (t) => {
   t.same(results.map((r) => r.scenario), ['pacing get-contact', 'pacing get-message']);
   for (const result of results) {
     hasCommonFields(t, result);
-    t.match(result, { limitRps: Number, ratioToLimit: Number, http429: Number, retries: Number, naiveRowsPerSecond: Number, naiveHttp429: Number });
+    t.match(result, { limitRps: Number, ratioToLimit: Number, http429: 0, retries: 0, naiveRowsPerSecond: Number, naiveHttp429: Number });
   }
 });
 

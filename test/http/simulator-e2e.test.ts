@@ -31,6 +31,7 @@ t.test('end to end: HTTP host → get-contact / get-message → simulator', asyn
   t.match(body.result, { status: 'succeeded with errors' });
 
   const message = simulator.data.messagesOf(first.id)[0];
+  t.ok(message, 'the seeded contact has a message to ask for');
   if (message) {
     const streamed = await app.inject({
       method: 'POST',
