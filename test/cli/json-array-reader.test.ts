@@ -3,6 +3,7 @@ import t from 'tap';
 import { MalformedInput } from '../../runtime/pipeline.js';
 import { readJsonArray } from '../../hosts/cli/input/json-array-reader.js';
 import { readNdjson } from '../../hosts/cli/input/ndjson-reader.js';
+import { propertyRuns } from '../helpers/seed.js';
 
 async function collect(chunks: string[], read = readJsonArray): Promise<unknown[]> {
   const out: unknown[] = [];
@@ -32,7 +33,7 @@ t.test('the streamed JSON array reader yields exactly JSON.parse of the whole, w
       const text = JSON.stringify(rows, null, indent);
       t.same(await collect(split(text, cuts)), JSON.parse(text));
     }),
-    { numRuns: 300 },
+    propertyRuns(300),
   );
 });
 

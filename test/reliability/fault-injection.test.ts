@@ -5,6 +5,7 @@ import { loadPlugin } from '../../connectors/index.js';
 import { startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { capturingLogger, contactUrl, FAULTS, runProblems, SECRET_TOKEN, TIMEOUT_MS, type RowPlan } from './fault-harness.js';
+import { propertyRuns } from '../helpers/seed.js';
 
 // The simulator at 20 % faults of every kind, both respond.io connectors, every error behavior, random row sets and
 // fault patterns (the simulator's seed decides which request meets which fault). Each run is checked against
@@ -100,7 +101,7 @@ for (const connector of connectors) {
           if (everything.includes(SECRET_TOKEN)) problems.push('the token leaked into rows, the result or the log');
           if (problems.length > 0) throw new Error(`${problems.join('\n')}\nrows: ${JSON.stringify(output?.rows.map((r) => [r.StatusCode, r.Message]))}`);
         }),
-        { numRuns: NUM_RUNS },
+        propertyRuns(NUM_RUNS),
       );
       t.pass('the property held');
     });

@@ -2,6 +2,7 @@ import t from 'tap';
 import { errorBehaviors, type ErrorBehavior } from '../../runtime/error-behavior.js';
 import type { Row } from '../../runtime/connector.js';
 import { fakePlugin, TEST_TOKEN } from '../helpers/fake-connector.js';
+import { testRandom } from '../helpers/seed.js';
 
 // error-behavior.md as a table: setting × failing-row positions × concurrency → exact output rows and run result.
 // The expected rows come from a model written straight from the contract's table, not from the runtime.
@@ -42,7 +43,8 @@ for (const behavior of errorBehaviors) {
     for (const concurrency of [1, 8]) {
       t.test(`${behavior} · failing ${where} · concurrency ${concurrency}`, async (t) => {
         // Random latency makes later rows finish first, so order and first-failure-in-input-order are really tested.
-        const plugin = fakePlugin({ delay: () => Math.floor(Math.random() * 6) });
+        const random = testRandom(`${behavior} ${where} ${concurrency}`);
+        const plugin = fakePlugin({ delay: () => random.int(0, 5) });
         const { rows, result } = await plugin
           .run({ connector: 'fake-contact', rows: inputRows(failing), connection: { Token: TEST_TOKEN }, settings: { 'Error behavior': behavior }, concurrency })
           .collect();
