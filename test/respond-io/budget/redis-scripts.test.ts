@@ -1,0 +1,116 @@
+import { Redis } from 'ioredis';
+import t from 'tap';
+import { endpointKeys } from '../../../connectors/respond-io/budget/redis-keys.js';
+import { GATE_ADMITTED, GATE_PAUSED, GATE_WINDOW_FULL, gateScript, penalizeScript, reserveScript } from '../../../connectors/respond-io/budget/redis-scripts.js';
+import { startRedisServer } from '../../helpers/redis-server.js';
+
+// The Lua scripts against a real redis-server. The waits they return are on Redis time, so each assertion bounds
+// them by what Redis's own TIME says elapsed between the calls (read with the same command): never by a sleep.
+interface Scripts {
+  rbReserve(tat: string, penalty: string, intervalUs: number, idleMs: number): Promise<number>;
+  rbGate(log: string, penalty: string, limit: number, windowUs: number, member: string, idleMs: number): Promise<[number, number]>;
+  rbPenalize(penalty: string, ms: number): Promise<number>;
+}
+
+const server = await startRedisServer();
+const redis = new Redis(server.url);
+redis.defineCommand('rbReserve', { numberOfKeys: 2, lua: reserveScript });
+redis.defineCommand('rbGate', { numberOfKeys: 2, lua: gateScript });
+redis.defineCommand('rbPenalize', { numberOfKeys: 1, lua: penalizeScript });
+const scripts = redis as unknown as Scripts;
+t.teardown(async () => {
+  redis.disconnect();
+  await server.stop();
+});
+
+const redisNowUs = async (): Promise<number> => {
+  const [seconds, micros] = await redis.time();
+  return Number(seconds) * 1_000_000 + Number(micros);
+};
+
+let n = 0;
+const freshKeys = () => endpointKeys(`org-${n++}`, 'GET /contact/{identifier}');
+
+t.test('reserve: back-to-back callers get slots one interval apart on Redis time; tat moves exactly one interval each', async (t) => {
+  const keys = freshKeys();
+  const intervalUs = 101_500;
+  const before = await redisNowUs();
+  const waits: number[] = [];
+  const tats: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    waits.push(await scripts.rbReserve(keys.tat, keys.penalty, intervalUs, 60_000));
+    tats.push(Number(await redis.get(keys.tat)));
+  }
+  const elapsed = (await redisNowUs()) - before;
+  t.equal(waits[0], 0, 'the first caller goes at once');
+  t.same(tats.slice(1).map((tat, i) => tat - (tats[i] as number)), [intervalUs, intervalUs, intervalUs, intervalUs], 'each reservation moves tat by one interval');
+  waits.forEach((wait, i) => {
+    if (i === 0) return;
+    t.ok(wait <= i * intervalUs && wait >= i * intervalUs - elapsed, `caller ${i} waits ${wait} µs: i × interval minus the Redis time gone by (≤ ${elapsed} µs)`);
+  });
+});
+
+t.test('gate: admits `limit` sends in the window, then refuses with the wait until the oldest leaves', async (t) => {
+  const keys = freshKeys();
+  const windowUs = 1_015_000;
+  const before = await redisNowUs();
+  for (let i = 0; i < 3; i++) t.same(await scripts.rbGate(keys.log, keys.penalty, 3, windowUs, `m${i}`, 60_000), [GATE_ADMITTED, 0], `send ${i + 1} of 3 admitted`);
+  const [status, waitUs] = await scripts.rbGate(keys.log, keys.penalty, 3, windowUs, 'm3', 60_000);
+  const elapsed = (await redisNowUs()) - before;
+  t.equal(status, GATE_WINDOW_FULL, 'the 4th is refused');
+  t.ok(waitUs <= windowUs && waitUs >= windowUs - elapsed, `it waits ${waitUs} µs: the window minus the time since the first send (≤ ${elapsed} µs)`);
+  t.equal(await redis.zcard(keys.log), 3, 'a refused send takes no place in the log');
+  const [lowered] = await scripts.rbGate(keys.log, keys.penalty, 2, windowUs, 'm4', 60_000);
+  t.equal(lowered, GATE_WINDOW_FULL, 'a caller with a lower limit is refused too');
+  t.same(await scripts.rbGate(keys.log, keys.penalty, 4, windowUs, 'm5', 60_000), [GATE_ADMITTED, 0], 'one whose organization has a higher limit is admitted');
+});
+
+t.test('gate: entries older than the window leave it', async (t) => {
+  const keys = freshKeys();
+  const old = (await redisNowUs()) - 1_100_000;
+  await redis.zadd(keys.log, old, 'old-1', old + 1, 'old-2');
+  t.same(await scripts.rbGate(keys.log, keys.penalty, 1, 1_015_000, 'new', 60_000), [GATE_ADMITTED, 0], 'sends of 1.1 s ago no longer count');
+  t.same(await redis.zrange(keys.log, '0', '-1'), ['new'], 'and are removed');
+});
+
+t.test('penalty: a 429 pause holds both scripts; a shorter one does not shorten it', async (t) => {
+  const keys = freshKeys();
+  t.equal(await scripts.rbPenalize(keys.penalty, 2000), 2000);
+  const kept = await scripts.rbPenalize(keys.penalty, 500);
+  t.ok(kept > 1900 && kept <= 2000, `the pause stays ~2000 ms (${kept})`);
+  const pttl = await redis.pttl(keys.penalty);
+  t.ok(pttl > 1900 && pttl <= 2000, `PTTL ${pttl}`);
+  const reserveWait = await scripts.rbReserve(keys.tat, keys.penalty, 100_000, 60_000);
+  t.ok(reserveWait >= 1_900_000 && reserveWait <= 2_000_000, `reserve: the slot is after the pause (${reserveWait} µs)`);
+  const second = await scripts.rbReserve(keys.tat, keys.penalty, 100_000, 60_000);
+  t.ok(second - reserveWait >= 99_000 && second - reserveWait <= 100_000, 'the next slot is one interval after (spaced, not a burst when the pause ends)');
+  const [status, waitUs] = await scripts.rbGate(keys.log, keys.penalty, 10, 1_015_000, 'm', 60_000);
+  t.equal(status, GATE_PAUSED, 'gate: refused while paused');
+  t.ok(waitUs >= 1_900_000 && waitUs <= 2_000_000, `for the pause left (${waitUs} µs)`);
+  t.equal(await redis.zcard(keys.log), 0, 'nothing admitted');
+  const other = endpointKeys('another-org', 'GET /contact/{identifier}');
+  t.same(await scripts.rbGate(other.log, other.penalty, 10, 1_015_000, 'm', 60_000), [GATE_ADMITTED, 0], 'another organization is not paused');
+});
+
+t.test('idle keys expire: PTTL = the reservations still ahead + idle time', async (t) => {
+  const keys = freshKeys();
+  await scripts.rbReserve(keys.tat, keys.penalty, 200_000, 3000);
+  await scripts.rbReserve(keys.tat, keys.penalty, 200_000, 3000);
+  const tatTtl = await redis.pttl(keys.tat);
+  t.ok(tatTtl > 3300 && tatTtl <= 3400, `tat expires ~400 ms of reservations + 3000 ms idle from now (${tatTtl})`);
+  await scripts.rbGate(keys.log, keys.penalty, 5, 1_015_000, 'm', 3000);
+  const logTtl = await redis.pttl(keys.log);
+  t.ok(logTtl > 3900 && logTtl <= 4015, `the log expires one window + 3000 ms idle from now (${logTtl})`);
+  await scripts.rbPenalize(keys.penalty, 1500);
+  const penaltyTtl = await redis.pttl(keys.penalty);
+  t.ok(penaltyTtl > 1400 && penaltyTtl <= 1500, `the penalty key lives as long as the pause (${penaltyTtl})`);
+});
+
+t.test('keys: one hash tag per organization (one Cluster slot), the endpoint outside it; braces cannot break the tag', async (t) => {
+  const tag = (key: string): string | undefined => /\{([^}]*)\}/.exec(key)?.[1];
+  const keys = endpointKeys('f00d@https://api.respond.io', 'GET /contact/{identifier}');
+  t.same([tag(keys.tat), tag(keys.log), tag(keys.penalty)], ['f00d@https://api.respond.io', 'f00d@https://api.respond.io', 'f00d@https://api.respond.io']);
+  t.equal(tag(endpointKeys('f00d@https://api.respond.io', 'GET /contact/{identifier}/message/{messageId}').tat), 'f00d@https://api.respond.io', 'every endpoint of the organization: the same slot');
+  t.equal(tag(endpointKeys('acme}{x', 'E').tat), 'acme%7D%7Bx', 'an Organization value with braces is encoded');
+  t.not(endpointKeys('a%7Db', 'E').tat, endpointKeys('a}b', 'E').tat, 'and the encoding cannot collide');
+});
