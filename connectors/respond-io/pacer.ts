@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../runtime/clock.js';
+import { IdleMap } from './budget/idle-map.js';
 
 interface Waiter {
   intervalMs: number;
@@ -25,8 +26,11 @@ export class EndpointLimiter {
   private pausedUntil = Number.NEGATIVE_INFINITY;
   private readonly queue: Waiter[] = [];
   private pumping = false;
+  private readonly createdAt: number;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(private readonly clock: Clock) {
+    this.createdAt = clock.now();
+  }
 
   /**
    * Resolves when the caller may send, and counts that moment as a send. `intervalMs` is the caller's own spacing
@@ -74,6 +78,12 @@ export class EndpointLimiter {
     return this.queue.length;
   }
 
+  /** Since when nothing has happened here (no waiter, no pause running); undefined while busy. */
+  idleSince(): number | undefined {
+    if (this.queue.length > 0 || this.pumping || this.pauseRemainingMs() > 0) return undefined;
+    return Math.max(this.createdAt, this.lastSendAt, this.lastWriteAt, this.pausedUntil);
+  }
+
   private async pump(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
@@ -110,18 +120,42 @@ export class EndpointLimiter {
  * respond.io's limits are per organization, so every client in the process with the same token (and origin) shares
  * one limiter per endpoint. The token is hashed: the registry never holds it. Registries are per clock, because
  * pacing only makes sense on one time line (production: the system clock; tests: each its own fake clock).
+ * A limiter idle for `idleMs` is forgotten (IdleMap): callers look it up on every attempt, never keep it.
  */
-const registries = new WeakMap<Clock, Map<string, EndpointLimiter>>();
+export const DEFAULT_LIMITER_IDLE_MS = 10 * 60_000;
+
+export class LimiterRegistry {
+  readonly #limiters: IdleMap<EndpointLimiter>;
+
+  constructor(
+    private readonly clock: Clock,
+    idleMs = DEFAULT_LIMITER_IDLE_MS,
+  ) {
+    this.#limiters = new IdleMap(clock, idleMs);
+  }
+
+  get size(): number {
+    return this.#limiters.size;
+  }
+
+  limiter(organization: string, endpointKey: string): EndpointLimiter {
+    return this.#limiters.get(`${organization} ${endpointKey}`, () => new EndpointLimiter(this.clock));
+  }
+}
+
+const registries = new WeakMap<Clock, LimiterRegistry>();
 
 export function organizationKey(token: string, baseUrl: string): string {
   return `${createHash('sha256').update(token).digest('hex')}@${new URL(baseUrl).origin}`;
 }
 
-export function sharedLimiter(clock: Clock, organization: string, endpointKey: string): EndpointLimiter {
+/** The registry of a clock (created on first use, with the default idle time). */
+export function limiterRegistry(clock: Clock): LimiterRegistry {
   let registry = registries.get(clock);
-  if (!registry) registries.set(clock, (registry = new Map()));
-  const key = `${organization} ${endpointKey}`;
-  let limiter = registry.get(key);
-  if (!limiter) registry.set(key, (limiter = new EndpointLimiter(clock)));
-  return limiter;
+  if (!registry) registries.set(clock, (registry = new LimiterRegistry(clock)));
+  return registry;
+}
+
+export function sharedLimiter(clock: Clock, organization: string, endpointKey: string): EndpointLimiter {
+  return limiterRegistry(clock).limiter(organization, endpointKey);
 }

@@ -1,0 +1,35 @@
+import type { Clock } from '../../../runtime/clock.js';
+import { limiterRegistry, LimiterRegistry } from '../pacer.js';
+import type { EndpointBudget, RateBudget } from './rate-budget.js';
+
+/**
+ * The embedded default: the in-process pacer (pacer.ts), nothing to start. Holds one organization's limits inside
+ * this process only; several processes with one token need the Redis store. The limiter is looked up on every call,
+ * so one evicted while idle is never used beside its successor.
+ */
+export class InProcessRateBudget implements RateBudget {
+  readonly #registry: LimiterRegistry;
+
+  /** By default the clock's shared registry, so every client on that clock shares its pace with this budget. */
+  constructor(
+    private readonly clock: Clock,
+    registry?: LimiterRegistry,
+  ) {
+    this.#registry = registry ?? limiterRegistry(clock);
+  }
+
+  endpoint(organization: string, endpointKey: string): EndpointBudget {
+    const limiter = () => this.#registry.limiter(organization, endpointKey);
+    const clock = this.clock;
+    return {
+      acquire: (limit, signal) => limiter().acquire(1000 / limit, signal),
+      // The in-process limiter already spaces from the actual socket write (noteSent): nothing more to check.
+      gate: (_limit, signal) => (signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve()),
+      noteSent: (sentAt) => limiter().noteSent(sentAt),
+      penalize: async (retryAfterMs) => limiter().pauseUntil(clock.now() + retryAfterMs),
+      pauseRemainingMs: async () => limiter().pauseRemainingMs(),
+    };
+  }
+
+  async close(): Promise<void> {}
+}
