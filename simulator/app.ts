@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { SimulatorData } from './data.js';
 import { FaultInjector } from './faults.js';
+import { startForeignConsumer } from './foreign-consumer.js';
 import { resolveOptions, type SimulatorOptions, type StartOptions } from './options.js';
 import { installPolicy } from './policy.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
@@ -38,6 +39,11 @@ export function buildSimulator(options: SimulatorOptions = {}): Simulator {
   // forceCloseConnections: a 'slow' request or a keep-alive client must not hold close() open.
   const app = Fastify({ logger: resolved.logger, forceCloseConnections: true });
   app.addHook('preClose', async () => closing.abort(new Error('simulator closing')));
+  // One limiter for our client and the foreign consumer: they spend the same organization budget.
+  const limiter = new SlidingWindowLimiter(clock);
+  if (resolved.foreignConsumer.size > 0) {
+    app.addHook('onReady', async () => startForeignConsumer({ token, rates: resolved.foreignConsumer, limiter, clock, stats, closing: closing.signal }));
+  }
 
   app.setNotFoundHandler((request, reply) => sendError(reply, 404, `Route not found: ${request.method} ${request.url.split('?')[0]}`));
 
@@ -47,7 +53,7 @@ export function buildSimulator(options: SimulatorOptions = {}): Simulator {
         token,
         seed: resolved.seed,
         limits: resolved.limits,
-        limiter: new SlidingWindowLimiter(clock),
+        limiter,
         injector: new FaultInjector(resolved.seed, resolved.faults, clock),
         latencyMs: resolved.latencyMs,
         clock,

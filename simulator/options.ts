@@ -29,6 +29,11 @@ export interface SimulatorOptions {
   token?: string;
   /** 'documented' (seed 003, default), false (no limits), or per-endpoint overrides over the documented ones. */
   limits?: 'documented' | false | Partial<Record<EndpointKey, number>>;
+  /**
+   * Someone else in the organization spending part of an endpoint's budget: endpoint → share of its limit per second
+   * (0 < share < 1; 0.3 at 10/s = 3 evenly spaced takes a second). Needs limits. Default none. See foreign-consumer.ts.
+   */
+  foreignConsumer?: Partial<Record<EndpointKey, number>>;
   /** Added latency per request, ms: a number or [min, max]. Default 0. */
   latencyMs?: number | readonly [number, number];
   /** Fault injection; default none. */
@@ -58,6 +63,8 @@ export interface ResolvedOptions {
   messagesPerContact: number;
   token: string;
   limits: ReadonlyMap<string, number> | false;
+  /** endpoint → [requests per second the foreign consumer spends, the endpoint's limit] */
+  foreignConsumer: ReadonlyMap<string, readonly [number, number]>;
   latencyMs: readonly [number, number];
   faults: ResolvedFaults;
   clock: Clock;
@@ -87,12 +94,14 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     const got = typeof token === 'string' ? `a string of ${token.length} characters` : describe(token);
     throw new SimulatorOptionError(`option token must be 8 to 512 visible ASCII characters (no spaces), got ${got}`);
   }
+  const limits = resolveLimits(options.limits);
   return {
     seed,
     contacts: integer('contacts', options.contacts, 5000, 1, MAX_CONTACTS),
     messagesPerContact: integer('messagesPerContact', options.messagesPerContact, 3, 0, 100),
     token,
-    limits: resolveLimits(options.limits),
+    limits,
+    foreignConsumer: resolveForeignConsumer(options.foreignConsumer, limits),
     latencyMs: resolveLatency(options.latencyMs),
     faults: resolveFaults(options.faults),
     clock: resolveClock(options.clock),
@@ -123,6 +132,24 @@ function resolveLimits(limits: SimulatorOptions['limits']): ReadonlyMap<string, 
     table.set(key, integer(`limits["${key}"]`, value, 1, 1, 100_000));
   }
   return table;
+}
+
+function resolveForeignConsumer(option: SimulatorOptions['foreignConsumer'], limits: ReadonlyMap<string, number> | false): ReadonlyMap<string, readonly [number, number]> {
+  const rates = new Map<string, readonly [number, number]>();
+  if (option === undefined) return rates;
+  if (typeof option !== 'object' || option === null || Array.isArray(option)) {
+    throw new SimulatorOptionError(`option foreignConsumer must be an object of endpoint → share (0 < share < 1), got ${describe(option)}`);
+  }
+  for (const [key, share] of Object.entries(option)) {
+    if (limits === false) throw new SimulatorOptionError('option foreignConsumer needs rate limits (limits is false): there is no budget to share');
+    const limit = limits.get(key);
+    if (limit === undefined) throw new SimulatorOptionError(`option foreignConsumer: unknown endpoint "${key}" (expected one of ${[...limits.keys()].join(', ')})`);
+    if (typeof share !== 'number' || !(share > 0 && share < 1)) {
+      throw new SimulatorOptionError(`option foreignConsumer["${key}"] must be a share of the limit between 0 and 1 (exclusive), got ${describe(share)}`);
+    }
+    rates.set(key, [share * limit, limit]);
+  }
+  return rates;
 }
 
 function resolveLatency(latency: SimulatorOptions['latencyMs']): readonly [number, number] {

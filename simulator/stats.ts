@@ -22,9 +22,19 @@ export interface RequestLogEntry {
   fault?: string;
 }
 
+/** What the foreign consumer (option foreignConsumer) spent of an endpoint's budget. */
+export interface ForeignStats {
+  /** Takes the rate limiter accepted: slots our client did not get. */
+  accepted: number;
+  /** Takes it refused (the window was full). */
+  refused: number;
+}
+
 /** What the simulator saw, for tests and benchmarks: counts per endpoint and a bounded log of recent requests. */
 export class SimulatorStats {
   readonly endpoints: Record<string, EndpointStats> = {};
+  /** The foreign consumer's takes per endpoint; not counted in `endpoints` or the totals (those are the client's). */
+  readonly foreign: Record<string, ForeignStats> = {};
   readonly #log: RequestLogEntry[] = [];
   readonly #logLimit: number;
   readonly #clock: Clock;
@@ -64,6 +74,12 @@ export class SimulatorStats {
     this.#endpoint(endpoint).rateLimited += 1;
   }
 
+  recordForeign(endpoint: string, accepted: boolean): void {
+    const entry = (this.foreign[endpoint] ??= { accepted: 0, refused: 0 });
+    if (accepted) entry.accepted += 1;
+    else entry.refused += 1;
+  }
+
   recordFault(endpoint: string, kind: string): void {
     const faults = this.#endpoint(endpoint).faults;
     faults[kind] = (faults[kind] ?? 0) + 1;
@@ -71,6 +87,7 @@ export class SimulatorStats {
 
   reset(): void {
     for (const key of Object.keys(this.endpoints)) delete this.endpoints[key];
+    for (const key of Object.keys(this.foreign)) delete this.foreign[key];
     this.#log.length = 0;
   }
 
