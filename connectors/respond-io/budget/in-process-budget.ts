@@ -24,8 +24,7 @@ export class InProcessRateBudget implements RateBudget {
     return {
       acquire: (limit, signal) => limiter().acquire(1000 / limit, signal),
       // The in-process limiter already spaces from the actual socket write (noteSent): nothing more to check.
-      gate: (_limit, signal) => (signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve()),
-      noteSent: (sentAt) => limiter().noteSent(sentAt),
+      gate: (_limit, signal) => (signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve({ noteSent: (sentAt) => limiter().noteSent(sentAt) })),
       penalize: async (retryAfterMs) => limiter().pauseUntil(clock.now() + retryAfterMs),
       pauseRemainingMs: async () => limiter().pauseRemainingMs(),
     };

@@ -1,17 +1,21 @@
+/** One admitted send. */
+export interface SendTicket {
+  /** Its bytes were handed to the socket at `sentAt` (this process's clock): the budget counts the send from then. */
+  noteSent(sentAt: number): void;
+}
+
 /**
  * What the attempt loop needs to keep one organization × endpoint under respond.io's limit, whichever store holds
  * the state: this process only (in-process-budget.ts) or every process that shares one Redis (redis-budget.ts).
  *
  * One attempt: `acquire` (wait for a reserved slot) → build the request → `gate` (the last check, just before the
- * socket write) → send → `noteSent` (bytes handed to the socket) → on a 429, `penalize` with its Retry-After.
+ * socket write) → send → the ticket's `noteSent` (bytes handed to the socket) → on a 429, `penalize` with its Retry-After.
  */
 export interface EndpointBudget {
   /** Resolves when this caller's slot has come. `limit` is the endpoint's requests per second. Rejects with the signal's reason when aborted. */
   acquire(limit: number, signal?: AbortSignal): Promise<void>;
   /** Resolves when a send is admitted right now, and counts it. Call it just before the request leaves. */
-  gate(limit: number, signal?: AbortSignal): Promise<void>;
-  /** The request let through last actually left at `sentAt` (clock time of this process). */
-  noteSent(sentAt: number): void;
+  gate(limit: number, signal?: AbortSignal): Promise<SendTicket>;
   /** A 429's Retry-After: nobody (every process of the store) sends on this endpoint for `retryAfterMs`. Only extends. A 449 is not for this: it delays its own row only. */
   penalize(retryAfterMs: number): Promise<void>;
   /** Milliseconds left of the current 429 pause (0 when none). */

@@ -1,16 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '../../../runtime/clock.js';
-import type { EndpointBudget, RateBudget } from './rate-budget.js';
+import type { EndpointBudget, RateBudget, SendTicket } from './rate-budget.js';
 import { BudgetConnection } from './redis-connection.js';
 import { DEFAULT_KEY_PREFIX, endpointKeys, type EndpointKeys } from './redis-keys.js';
-import { GATE_ADMITTED, GATE_PAUSED, gateScript, penalizeScript, reserveScript } from './redis-scripts.js';
+import { GATE_ADMITTED, GATE_PAUSED, gateScript, penalizeScript, reserveScript, restampScript } from './redis-scripts.js';
 
 /**
  * The guard g: the gate's window is 1000 + g ms and slots are (1000 + g) / R apart, so a send may reach respond.io
- * up to g ms later (relative to the others) than Redis admitted it and still not make R + 1 in any second. It also
- * costs g / (1000 + g) of the limit (1.5 % at 15 ms). README.md (Shared rate budget) has the measurement.
+ * up to g ms later (relative to the others) than its socket write was counted and still not make R + 1 in any
+ * second. It costs g / (1000 + g) of the limit (2.4 % at 25 ms). budget/README.md has the measurement behind it.
  */
-export const DEFAULT_GUARD_MS = 15;
+export const DEFAULT_GUARD_MS = 25;
 
 export interface RedisBudgetOptions {
   /** redis:// or rediss:// URL (RESPONDIO_REDIS_URL). */
@@ -32,7 +32,8 @@ export interface RedisBudgetOptions {
 /** The scripts as ioredis commands (defineCommand: EVALSHA, and EVAL again after a Redis restart emptied the script cache). */
 interface BudgetCommands {
   rbReserve(tat: string, penalty: string, intervalUs: number, idleMs: number): Promise<number>;
-  rbGate(log: string, penalty: string, limit: number, windowUs: number, member: string, idleMs: number): Promise<[number, number]>;
+  rbGate(log: string, penalty: string, limit: number, windowUs: number, member: string, idleMs: number): Promise<[number, number, number?]>;
+  rbRestamp(log: string, member: string, sentUs: string): Promise<number>;
   rbPenalize(penalty: string, ms: number): Promise<number>;
 }
 
@@ -49,6 +50,7 @@ export async function openRedisBudget(options: RedisBudgetOptions): Promise<Redi
   });
   connection.redis.defineCommand('rbReserve', { numberOfKeys: 2, lua: reserveScript });
   connection.redis.defineCommand('rbGate', { numberOfKeys: 2, lua: gateScript });
+  connection.redis.defineCommand('rbRestamp', { numberOfKeys: 1, lua: restampScript });
   connection.redis.defineCommand('rbPenalize', { numberOfKeys: 1, lua: penalizeScript });
   return new RedisRateBudget(connection, { clock, guardMs, idleMs: options.idleMs ?? 60_000, keyPrefix: options.keyPrefix ?? DEFAULT_KEY_PREFIX });
 }
@@ -95,15 +97,27 @@ export class RedisRateBudget implements RateBudget {
   }
 
   /** @internal */
-  async gate(keys: EndpointKeys, limit: number, signal?: AbortSignal): Promise<void> {
+  async gate(keys: EndpointKeys, limit: number, signal?: AbortSignal): Promise<SendTicket> {
     for (;;) {
       const member = `${this.#instance}:${this.#sequence++}`;
-      const [status, waitUs] = await this.#connection.run(() => this.#commands.rbGate(keys.log, keys.penalty, positive(limit), this.windowMs * 1000, member, this.#settings.idleMs), signal);
-      if (status === GATE_ADMITTED) return;
+      const [status, waitUs, admittedUs] = await this.#connection.run(() => this.#commands.rbGate(keys.log, keys.penalty, positive(limit), this.windowMs * 1000, member, this.#settings.idleMs), signal);
+      if (status === GATE_ADMITTED) return this.#ticket(keys, member, admittedUs ?? 0, this.#settings.clock.now());
       // Rounded up: waking a moment early only costs another round trip, but a timer rounded down wakes early always.
       await this.#settings.clock.sleep(Math.ceil(waitUs / 1000), signal);
       if (status === GATE_PAUSED) await this.reserve(keys, limit, signal);
     }
+  }
+
+  /** The send counts from its socket write: Redis's admission time + the delay measured here (restampScript). */
+  #ticket(keys: EndpointKeys, member: string, admittedUs: number, admittedAt: number): SendTicket {
+    return {
+      noteSent: (sentAt) => {
+        const delayUs = Math.round((sentAt - admittedAt) * 1000);
+        if (!(delayUs > 0)) return;
+        // Fire and forget: the request is already on its way. If Redis went away meanwhile, its state is gone too.
+        this.#connection.run(() => this.#commands.rbRestamp(keys.log, member, String(admittedUs + delayUs))).catch(() => undefined);
+      },
+    };
   }
 
   /** @internal */
@@ -127,12 +141,9 @@ class RedisEndpointBudget implements EndpointBudget {
     return this.store.reserve(this.keys, limit, signal);
   }
 
-  gate(limit: number, signal?: AbortSignal): Promise<void> {
+  gate(limit: number, signal?: AbortSignal): Promise<SendTicket> {
     return this.store.gate(this.keys, limit, signal);
   }
-
-  /** Nothing to do: every decision is on Redis time; the spread between admission and the socket write is what the guard absorbs. */
-  noteSent(): void {}
 
   penalize(retryAfterMs: number): Promise<void> {
     return this.store.penalize(this.keys, retryAfterMs);

@@ -22,7 +22,7 @@ local nextTat = start + tonumber(ARGV[1])
 redis.call('SET', KEYS[1], string.format('%d', nextTat), 'PX', math.ceil((nextTat - now) / 1000) + tonumber(ARGV[2]))
 return start - now`;
 
-/** gate's answers: [status, waitUs]. */
+/** gate's answers: [status, waitUs, nowUs]. */
 export const GATE_ADMITTED = 0;
 /** The window holds `limit` sends already: wait waitUs, then ask the gate again. */
 export const GATE_WINDOW_FULL = 1;
@@ -44,11 +44,19 @@ local count = redis.call('ZCARD', KEYS[1])
 if count < limit then
   redis.call('ZADD', KEYS[1], string.format('%d', now), ARGV[3])
   redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) + tonumber(ARGV[4]))
-  return { ${GATE_ADMITTED}, 0 }
+  return { ${GATE_ADMITTED}, 0, now }
 end
 -- count - limit + 1 sends must leave; the (count - limit)-th oldest (0-based) is the last of them.
 local leaving = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
 return { ${GATE_WINDOW_FULL}, math.max(1, tonumber(leaving[2]) + window - now) }`;
+
+/**
+ * restamp — moves an admitted send to when it really left. KEYS: log. ARGV: member, sentUs. Only later (GT), only if
+ * it is still in the log (XX). A send admitted at s but written to the socket d ms later arrives d ms later: counted
+ * from s, it would leave the window d ms early, and the send admitted then could make R + 1 in respond.io's second.
+ * sentUs is Redis's admission time plus d, a duration this process measured; no client clock reading.
+ */
+export const restampScript = `return redis.call('ZADD', KEYS[1], 'XX', 'GT', ARGV[2], ARGV[1])`;
 
 /** penalize — a 429's Retry-After, shared by every process. KEYS: penalty. ARGV: ms. Only extends a pause. Returns the pause left, ms. */
 export const penalizeScript = `local current = redis.call('PTTL', KEYS[1])

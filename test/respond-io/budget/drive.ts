@@ -10,14 +10,14 @@ export const CONTACT = 'GET /contact/{identifier}';
  */
 export async function pacedGet(budget: EndpointBudget, limit: number, sim: RunningSimulator, contactId: number, agent: Agent): Promise<number> {
   await budget.acquire(limit);
-  await budget.gate(limit);
+  const ticket = await budget.gate(limit);
   const { status, retryAfter } = await new Promise<{ status: number; retryAfter: string | undefined }>((resolve, reject) => {
     const outgoing = request(`${sim.baseUrl}/contact/id:${contactId}`, { agent, headers: { authorization: `Bearer ${sim.token}` } }, (response) => {
       response.resume();
       response.on('end', () => resolve({ status: response.statusCode ?? 0, retryAfter: response.headers['retry-after'] }));
     });
     outgoing.on('error', reject);
-    outgoing.once('finish', () => budget.noteSent(performance.now()));
+    outgoing.once('finish', () => ticket.noteSent(performance.now()));
     outgoing.end();
   });
   if (status === 429) await budget.penalize(Number(retryAfter ?? 1) * 1000);

@@ -50,10 +50,10 @@ t.test('in-process budget: the pacer behind the RateBudget interface, shared wit
   const budget = new InProcessRateBudget(clock);
   const endpoint = budget.endpoint('org', E);
   const times: number[] = [];
-  await clock.run(Promise.all([0, 1, 2].map(() => endpoint.acquire(10).then(() => endpoint.gate(10)).then(() => times.push(clock.now())))));
+  const tickets = await clock.run(Promise.all([0, 1, 2].map(() => endpoint.acquire(10).then(() => endpoint.gate(10)).then((ticket) => (times.push(clock.now()), ticket)))));
   t.same(times, [0, 100, 200], '10/s: 100 ms apart; the gate adds nothing');
   t.equal(await clock.run(sharedLimiter(clock, 'org', E).acquire(100).then(() => clock.now())), 300, 'a client on the same clock queues behind the budget');
-  endpoint.noteSent(350);
+  tickets[2]?.noteSent(350);
   t.equal(await clock.run(endpoint.acquire(10).then(() => clock.now())), 450, 'spacing counts from noteSent');
   await endpoint.penalize(2000);
   t.equal(await endpoint.pauseRemainingMs(), 2000, 'a 429 pauses the endpoint');

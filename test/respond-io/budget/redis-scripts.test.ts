@@ -1,15 +1,16 @@
 import { Redis } from 'ioredis';
 import t from 'tap';
 import { endpointKeys } from '../../../connectors/respond-io/budget/redis-keys.js';
-import { GATE_ADMITTED, GATE_PAUSED, GATE_WINDOW_FULL, gateScript, penalizeScript, reserveScript } from '../../../connectors/respond-io/budget/redis-scripts.js';
+import { GATE_ADMITTED, GATE_PAUSED, GATE_WINDOW_FULL, gateScript, penalizeScript, reserveScript, restampScript } from '../../../connectors/respond-io/budget/redis-scripts.js';
 import { startRedisServer } from '../../helpers/redis-server.js';
 
 // The Lua scripts against a real redis-server. The waits they return are on Redis time, so each assertion bounds
 // them by what Redis's own TIME says elapsed between the calls (read with the same command): never by a sleep.
 interface Scripts {
   rbReserve(tat: string, penalty: string, intervalUs: number, idleMs: number): Promise<number>;
-  rbGate(log: string, penalty: string, limit: number, windowUs: number, member: string, idleMs: number): Promise<[number, number]>;
+  rbGate(log: string, penalty: string, limit: number, windowUs: number, member: string, idleMs: number): Promise<[number, number, number?]>;
   rbPenalize(penalty: string, ms: number): Promise<number>;
+  rbRestamp(log: string, member: string, sentUs: string): Promise<number>;
 }
 
 const server = await startRedisServer();
@@ -17,6 +18,7 @@ const redis = new Redis(server.url);
 redis.defineCommand('rbReserve', { numberOfKeys: 2, lua: reserveScript });
 redis.defineCommand('rbGate', { numberOfKeys: 2, lua: gateScript });
 redis.defineCommand('rbPenalize', { numberOfKeys: 1, lua: penalizeScript });
+redis.defineCommand('rbRestamp', { numberOfKeys: 1, lua: restampScript });
 const scripts = redis as unknown as Scripts;
 t.teardown(async () => {
   redis.disconnect();
@@ -54,7 +56,7 @@ t.test('gate: admits `limit` sends in the window, then refuses with the wait unt
   const keys = freshKeys();
   const windowUs = 1_015_000;
   const before = await redisNowUs();
-  for (let i = 0; i < 3; i++) t.same(await scripts.rbGate(keys.log, keys.penalty, 3, windowUs, `m${i}`, 60_000), [GATE_ADMITTED, 0], `send ${i + 1} of 3 admitted`);
+  for (let i = 0; i < 3; i++) t.match(await scripts.rbGate(keys.log, keys.penalty, 3, windowUs, `m${i}`, 60_000), [GATE_ADMITTED, 0, Number], `send ${i + 1} of 3 admitted`);
   const [status, waitUs] = await scripts.rbGate(keys.log, keys.penalty, 3, windowUs, 'm3', 60_000);
   const elapsed = (await redisNowUs()) - before;
   t.equal(status, GATE_WINDOW_FULL, 'the 4th is refused');
@@ -62,15 +64,29 @@ t.test('gate: admits `limit` sends in the window, then refuses with the wait unt
   t.equal(await redis.zcard(keys.log), 3, 'a refused send takes no place in the log');
   const [lowered] = await scripts.rbGate(keys.log, keys.penalty, 2, windowUs, 'm4', 60_000);
   t.equal(lowered, GATE_WINDOW_FULL, 'a caller with a lower limit is refused too');
-  t.same(await scripts.rbGate(keys.log, keys.penalty, 4, windowUs, 'm5', 60_000), [GATE_ADMITTED, 0], 'one whose organization has a higher limit is admitted');
+  t.match(await scripts.rbGate(keys.log, keys.penalty, 4, windowUs, 'm5', 60_000), [GATE_ADMITTED, 0], 'one whose organization has a higher limit is admitted');
 });
 
 t.test('gate: entries older than the window leave it', async (t) => {
   const keys = freshKeys();
   const old = (await redisNowUs()) - 1_100_000;
   await redis.zadd(keys.log, old, 'old-1', old + 1, 'old-2');
-  t.same(await scripts.rbGate(keys.log, keys.penalty, 1, 1_015_000, 'new', 60_000), [GATE_ADMITTED, 0], 'sends of 1.1 s ago no longer count');
+  t.match(await scripts.rbGate(keys.log, keys.penalty, 1, 1_015_000, 'new', 60_000), [GATE_ADMITTED, 0], 'sends of 1.1 s ago no longer count');
   t.same(await redis.zrange(keys.log, '0', '-1'), ['new'], 'and are removed');
+});
+
+t.test('gate answers Redis time on admission; restamp moves the send to its socket write: later only, never re-adds', async (t) => {
+  const keys = freshKeys();
+  const before = await redisNowUs();
+  const admittedUs = Number((await scripts.rbGate(keys.log, keys.penalty, 5, 1_015_000, 'sent', 60_000))[2]);
+  t.ok(admittedUs >= before && admittedUs <= (await redisNowUs()), 'the admission time is Redis TIME in µs');
+  t.equal(Number(await redis.zscore(keys.log, 'sent')), admittedUs, 'and the log holds it');
+  await scripts.rbRestamp(keys.log, 'sent', String(admittedUs + 40_000));
+  t.equal(Number(await redis.zscore(keys.log, 'sent')), admittedUs + 40_000, 'written 40 ms after admission: counted from then');
+  await scripts.rbRestamp(keys.log, 'sent', String(admittedUs + 10_000));
+  t.equal(Number(await redis.zscore(keys.log, 'sent')), admittedUs + 40_000, 'never moved earlier');
+  await scripts.rbRestamp(keys.log, 'gone', String(admittedUs));
+  t.equal(await redis.zscore(keys.log, 'gone'), null, 'a send no longer in the log (expired, Redis restarted) is not added back');
 });
 
 t.test('penalty: a 429 pause holds both scripts; a shorter one does not shorten it', async (t) => {
@@ -89,7 +105,7 @@ t.test('penalty: a 429 pause holds both scripts; a shorter one does not shorten 
   t.ok(waitUs >= 1_900_000 && waitUs <= 2_000_000, `for the pause left (${waitUs} µs)`);
   t.equal(await redis.zcard(keys.log), 0, 'nothing admitted');
   const other = endpointKeys('another-org', 'GET /contact/{identifier}');
-  t.same(await scripts.rbGate(other.log, other.penalty, 10, 1_015_000, 'm', 60_000), [GATE_ADMITTED, 0], 'another organization is not paused');
+  t.match(await scripts.rbGate(other.log, other.penalty, 10, 1_015_000, 'm', 60_000), [GATE_ADMITTED, 0], 'another organization is not paused');
 });
 
 t.test('idle keys expire: PTTL = the reservations still ahead + idle time', async (t) => {
