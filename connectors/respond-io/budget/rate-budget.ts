@@ -28,6 +28,6 @@ export interface RateBudget {
    * baseUrl) (a hash, never the token) or an explicit Organization value. Cheap: look it up on every attempt.
    */
   endpoint(organization: string, endpointKey: string): EndpointBudget;
-  /** Releases connections; pending waits reject. */
+  /** Releases connections; calls that reach the store afterwards reject. */
   close(): Promise<void>;
 }
