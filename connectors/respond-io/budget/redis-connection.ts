@@ -79,8 +79,8 @@ export class BudgetConnection {
       try {
         return await step();
       } catch (error) {
-        // A Redis error reply (a bug in a script, a wrong type) will not go away by waiting.
-        if (error instanceof Error && error.name === 'ReplyError') throw error;
+        // Only a lost connection is waited out; a Redis error reply (a wrong type) or a bug would not go away.
+        if (!this.#lostConnection(error)) throw error;
         this.#markDown();
         // The 'close' event may come a moment after the failed command: do not spin on a dying connection.
         await this.#options.clock.sleep(RETRY_PAUSE_MS, signal);
@@ -92,6 +92,13 @@ export class BudgetConnection {
     this.#closed = true;
     for (const wake of this.#readyWaiters) wake();
     await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  #lostConnection(error: unknown): boolean {
+    if (this.redis.status !== 'ready') return true;
+    if (!(error instanceof Error) || error.name === 'ReplyError') return false;
+    const code = (error as { code?: unknown }).code;
+    return error.name === 'MaxRetriesPerRequestError' || /Connection is closed|Stream isn't writeable/.test(error.message) || (typeof code === 'string' && /^(ECONN|EPIPE|ETIMEDOUT|EHOSTUNREACH)/.test(code));
   }
 
   #markDown(): void {

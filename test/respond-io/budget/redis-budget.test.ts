@@ -140,6 +140,15 @@ t.test('Redis gone past the outage limit: the waiting calls fail with RC_RATE_BU
   t.equal(sim.stats.totalRequests, 0, 'no request was sent on a guess');
 });
 
+t.test('a Redis error reply is no outage: it fails the call at once', async (t) => {
+  const server = await redisFor(t);
+  const budget = await budgetFor(t, server.url, { outageLimitMs: 60_000 });
+  const other = new Redis(server.url);
+  t.teardown(() => other.disconnect());
+  await other.set(endpointKeys('wrong-type', CONTACT).log, 'not a sorted set');
+  await t.rejects(budget.endpoint('wrong-type', CONTACT).gate(LIMIT), { name: 'ReplyError', message: /WRONGTYPE/ });
+});
+
 t.test('a Redis URL that cannot be reached at start: a configuration error naming host:port, never the password', async (t) => {
   const server = await redisFor(t);
   await server.stop();
