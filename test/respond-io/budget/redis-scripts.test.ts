@@ -33,22 +33,32 @@ const redisNowUs = async (): Promise<number> => {
 let n = 0;
 const freshKeys = () => endpointKeys(`org-${n++}`, 'GET /contact/{identifier}');
 
+/** `step`'s answer, and how much Redis time went by around it (ms): every bound below allows for that much delay. */
+async function timed<T>(step: () => Promise<T>): Promise<{ value: T; elapsedMs: number }> {
+  const before = await redisNowUs();
+  const value = await step();
+  return { value, elapsedMs: ((await redisNowUs()) - before) / 1000 };
+}
+
+// Intervals of seconds, so that even on a loaded machine the calls of one test come well within one interval
+// (tat stays ahead of now): the arithmetic is then exact.
+const LONG_INTERVAL_US = 10_000_000;
+
 t.test('reserve: back-to-back callers get slots one interval apart on Redis time; tat moves exactly one interval each', async (t) => {
   const keys = freshKeys();
-  const intervalUs = 101_500;
-  const before = await redisNowUs();
   const waits: number[] = [];
   const tats: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    waits.push(await scripts.rbReserve(keys.tat, keys.penalty, intervalUs, 60_000));
-    tats.push(Number(await redis.get(keys.tat)));
-  }
-  const elapsed = (await redisNowUs()) - before;
+  const { elapsedMs } = await timed(async () => {
+    for (let i = 0; i < 5; i++) {
+      waits.push(await scripts.rbReserve(keys.tat, keys.penalty, LONG_INTERVAL_US, 60_000));
+      tats.push(Number(await redis.get(keys.tat)));
+    }
+  });
   t.equal(waits[0], 0, 'the first caller goes at once');
-  t.same(tats.slice(1).map((tat, i) => tat - (tats[i] as number)), [intervalUs, intervalUs, intervalUs, intervalUs], 'each reservation moves tat by one interval');
+  t.same(tats.slice(1).map((tat, i) => tat - (tats[i] as number)), [LONG_INTERVAL_US, LONG_INTERVAL_US, LONG_INTERVAL_US, LONG_INTERVAL_US], 'each reservation moves tat by one interval');
   waits.forEach((wait, i) => {
     if (i === 0) return;
-    t.ok(wait <= i * intervalUs && wait >= i * intervalUs - elapsed, `caller ${i} waits ${wait} µs: i × interval minus the Redis time gone by (≤ ${elapsed} µs)`);
+    t.ok(wait <= i * LONG_INTERVAL_US && wait >= i * LONG_INTERVAL_US - elapsedMs * 1000, `caller ${i} waits ${wait} µs: i × interval minus the Redis time gone by (${elapsedMs} ms)`);
   });
 });
 
@@ -91,18 +101,20 @@ t.test('gate answers Redis time on admission; restamp moves the send to its sock
 
 t.test('penalty: a 429 pause holds both scripts; a shorter one does not shorten it', async (t) => {
   const keys = freshKeys();
-  t.equal(await scripts.rbPenalize(keys.penalty, 2000), 2000);
-  const kept = await scripts.rbPenalize(keys.penalty, 500);
-  t.ok(kept > 1900 && kept <= 2000, `the pause stays ~2000 ms (${kept})`);
-  const pttl = await redis.pttl(keys.penalty);
-  t.ok(pttl > 1900 && pttl <= 2000, `PTTL ${pttl}`);
-  const reserveWait = await scripts.rbReserve(keys.tat, keys.penalty, 100_000, 60_000);
-  t.ok(reserveWait >= 1_900_000 && reserveWait <= 2_000_000, `reserve: the slot is after the pause (${reserveWait} µs)`);
-  const second = await scripts.rbReserve(keys.tat, keys.penalty, 100_000, 60_000);
-  t.ok(second - reserveWait >= 99_000 && second - reserveWait <= 100_000, 'the next slot is one interval after (spaced, not a burst when the pause ends)');
-  const [status, waitUs] = await scripts.rbGate(keys.log, keys.penalty, 10, 1_015_000, 'm', 60_000);
+  const { value: [set, kept, pttl], elapsedMs } = await timed(async () => [await scripts.rbPenalize(keys.penalty, 2000), await scripts.rbPenalize(keys.penalty, 500), await redis.pttl(keys.penalty)]);
+  t.equal(set, 2000);
+  t.ok(kept as number <= 2000 && (kept as number) >= 2000 - elapsedMs - 1, `a shorter penalty keeps the ~2000 ms pause (${kept})`);
+  t.ok(pttl as number <= 2000 && (pttl as number) >= 2000 - elapsedMs - 1, `PTTL ${pttl}`);
+  const reserved = await timed(async () => [await scripts.rbReserve(keys.tat, keys.penalty, 100_000, 60_000), await scripts.rbReserve(keys.tat, keys.penalty, 100_000, 60_000)]);
+  const [first, second] = reserved.value as [number, number];
+  // PTTL has whole milliseconds: allow 1 ms of rounding either side.
+  const left = ((pttl as number) + 1) * 1000;
+  t.ok(first <= left && first >= left - reserved.elapsedMs * 1000 - 2000, `reserve: the slot is after the pause (${first} µs)`);
+  t.ok(second - first <= 100_000 && second - first >= 100_000 - reserved.elapsedMs * 1000, `the next slot one interval after it (${second - first} µs): spaced, not a burst when the pause ends`);
+  const gated = await timed(() => scripts.rbGate(keys.log, keys.penalty, 10, 1_015_000, 'm', 60_000));
+  const [status, waitUs] = gated.value;
   t.equal(status, GATE_PAUSED, 'gate: refused while paused');
-  t.ok(waitUs >= 1_900_000 && waitUs <= 2_000_000, `for the pause left (${waitUs} µs)`);
+  t.ok(waitUs <= left && waitUs > 0, `for the pause left (${waitUs} µs)`);
   t.equal(await redis.zcard(keys.log), 0, 'nothing admitted');
   const other = endpointKeys('another-org', 'GET /contact/{identifier}');
   t.match(await scripts.rbGate(other.log, other.penalty, 10, 1_015_000, 'm', 60_000), [GATE_ADMITTED, 0], 'another organization is not paused');
@@ -110,16 +122,22 @@ t.test('penalty: a 429 pause holds both scripts; a shorter one does not shorten 
 
 t.test('idle keys expire: PTTL = the reservations still ahead + idle time', async (t) => {
   const keys = freshKeys();
-  await scripts.rbReserve(keys.tat, keys.penalty, 200_000, 3000);
-  await scripts.rbReserve(keys.tat, keys.penalty, 200_000, 3000);
-  const tatTtl = await redis.pttl(keys.tat);
-  t.ok(tatTtl > 3300 && tatTtl <= 3400, `tat expires ~400 ms of reservations + 3000 ms idle from now (${tatTtl})`);
-  await scripts.rbGate(keys.log, keys.penalty, 5, 1_015_000, 'm', 3000);
-  const logTtl = await redis.pttl(keys.log);
-  t.ok(logTtl > 3900 && logTtl <= 4015, `the log expires one window + 3000 ms idle from now (${logTtl})`);
-  await scripts.rbPenalize(keys.penalty, 1500);
-  const penaltyTtl = await redis.pttl(keys.penalty);
-  t.ok(penaltyTtl > 1400 && penaltyTtl <= 1500, `the penalty key lives as long as the pause (${penaltyTtl})`);
+  const tat = await timed(async () => {
+    await scripts.rbReserve(keys.tat, keys.penalty, LONG_INTERVAL_US, 3000);
+    await scripts.rbReserve(keys.tat, keys.penalty, LONG_INTERVAL_US, 3000);
+    return redis.pttl(keys.tat);
+  });
+  t.ok(tat.value <= 23_000 && tat.value >= 23_000 - tat.elapsedMs - 1, `tat expires 2 × 10 s of reservations + 3000 ms idle from the first (${tat.value})`);
+  const log = await timed(async () => {
+    await scripts.rbGate(keys.log, keys.penalty, 5, 1_015_000, 'm', 3000);
+    return redis.pttl(keys.log);
+  });
+  t.ok(log.value <= 4015 && log.value >= 4015 - log.elapsedMs - 1, `the log expires one window + 3000 ms idle from now (${log.value})`);
+  const penalty = await timed(async () => {
+    await scripts.rbPenalize(keys.penalty, 1500);
+    return redis.pttl(keys.penalty);
+  });
+  t.ok(penalty.value <= 1500 && penalty.value >= 1500 - penalty.elapsedMs - 1, `the penalty key lives as long as the pause (${penalty.value})`);
 });
 
 t.test('keys: one hash tag per organization (one Cluster slot), the endpoint outside it; braces cannot break the tag', async (t) => {
