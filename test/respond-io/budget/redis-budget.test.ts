@@ -18,9 +18,10 @@ const ORG = organizationKey('tok_FAKE_budget_org_000', 'https://api.respond.io/v
 /**
  * The tests that count 429s run with a wide guard: they check that the processes share one budget, not how small
  * the guard can be (that is measured by the benchmark). On this 2-core machine under load, the simulator's event
- * loop has stamped arrivals 90 ms and more late, which the default guard does not absorb (budget/README.md).
+ * loop has stamped arrivals 90 ms and, in a run of several test files at once, over 200 ms late, which the
+ * default guard does not absorb (budget/README.md).
  */
-const WIDE_GUARD_MS = 200;
+const WIDE_GUARD_MS = 500;
 const WINDOW_MS = 1000 + WIDE_GUARD_MS;
 
 async function redisFor(t: Test): Promise<RedisServer> {
@@ -47,7 +48,7 @@ t.test('the waits a caller is given: slots (1000 + g) / R apart on Redis time, a
   const server = await redisFor(t);
   const clock = new FakeClock({ autoAdvance: true });
   const [a, b] = [await budgetFor(t, server.url, { clock }), await budgetFor(t, server.url, { clock })];
-  // 1/s: intervals of 1.2 s, so that even a loaded machine makes the 4 calls well within one.
+  // 1/s: intervals of 1.5 s, so that even a loaded machine makes the 4 calls well within one.
   const interval = WINDOW_MS;
   const started = performance.now();
   for (let i = 0; i < 4; i++) await (i % 2 === 0 ? a : b).endpoint(ORG, CONTACT).acquire(1);

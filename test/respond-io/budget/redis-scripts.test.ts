@@ -101,20 +101,21 @@ t.test('gate answers Redis time on admission; restamp moves the send to its sock
 
 t.test('penalty: a 429 pause holds both scripts; a shorter one does not shorten it', async (t) => {
   const keys = freshKeys();
+  const before = await redisNowUs();
   const { value: [set, kept, pttl], elapsedMs } = await timed(async () => [await scripts.rbPenalize(keys.penalty, 2000), await scripts.rbPenalize(keys.penalty, 500), await redis.pttl(keys.penalty)]);
   t.equal(set, 2000);
   t.ok(kept as number <= 2000 && (kept as number) >= 2000 - elapsedMs - 1, `a shorter penalty keeps the ~2000 ms pause (${kept})`);
   t.ok(pttl as number <= 2000 && (pttl as number) >= 2000 - elapsedMs - 1, `PTTL ${pttl}`);
   const reserved = await timed(async () => [await scripts.rbReserve(keys.tat, keys.penalty, 100_000, 60_000), await scripts.rbReserve(keys.tat, keys.penalty, 100_000, 60_000)]);
   const [first, second] = reserved.value as [number, number];
-  // PTTL has whole milliseconds: allow 1 ms of rounding either side.
-  const left = ((pttl as number) + 1) * 1000;
-  t.ok(first <= left && first >= left - reserved.elapsedMs * 1000 - 2000, `reserve: the slot is after the pause (${first} µs)`);
+  // The pause left when reserve ran: 2000 ms minus the Redis time since the penalty, ±1 ms (PTTL has whole ms).
+  const sincePenaltyMs = ((await redisNowUs()) - before) / 1000;
+  t.ok(first <= 2_001_000 && first >= (2000 - sincePenaltyMs - 1) * 1000, `reserve: the slot is after the pause (${first} µs)`);
   t.ok(second - first <= 100_000 && second - first >= 100_000 - reserved.elapsedMs * 1000, `the next slot one interval after it (${second - first} µs): spaced, not a burst when the pause ends`);
   const gated = await timed(() => scripts.rbGate(keys.log, keys.penalty, 10, 1_015_000, 'm', 60_000));
   const [status, waitUs] = gated.value;
   t.equal(status, GATE_PAUSED, 'gate: refused while paused');
-  t.ok(waitUs <= left && waitUs > 0, `for the pause left (${waitUs} µs)`);
+  t.ok(waitUs <= 2_001_000 && waitUs > 0, `for the pause left (${waitUs} µs)`);
   t.equal(await redis.zcard(keys.log), 0, 'nothing admitted');
   const other = endpointKeys('another-org', 'GET /contact/{identifier}');
   t.match(await scripts.rbGate(other.log, other.penalty, 10, 1_015_000, 'm', 60_000), [GATE_ADMITTED, 0], 'another organization is not paused');
