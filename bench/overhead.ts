@@ -57,7 +57,8 @@ async function bareLoop(count: number, concurrency: number): Promise<void> {
   let emitted = 0;
   const worker = async (): Promise<void> => {
     for (let next = source.next(); !next.done; next = source.next()) {
-      if ((await session.process(next.value, context)).StatusCode === 200) emitted += 1;
+      // This connector answers with one row (a promise), never an iterable.
+      if ((await (session.process(next.value, context) as Promise<Row>)).StatusCode === 200) emitted += 1;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

@@ -68,10 +68,12 @@ export interface RowContext {
 /** One run's worth of a connector: holds the API client of that run. */
 export interface ConnectorSession<I extends Row = Row, O extends Row = Row> {
   /**
-   * Maps one input row (already valid against the input schema) to one output row. Throws a RowError for a failed
-   * row, a ConfigurationError when every row would fail the same way; never builds error rows itself.
+   * Maps one input row (already valid against the input schema) to one output row (a promise), or to several (an
+   * async iterable, e.g. a paginated list: its rows are streamed, pulled as the consumer takes them). Throws a
+   * RowError for a failed row — also after rows were yielded: those stay, and the error applies to the input row —
+   * a ConfigurationError when every row would fail the same way; never builds error rows itself.
    */
-  process(row: I, context: RowContext): Promise<O>;
+  process(row: I, context: RowContext): Promise<O> | AsyncIterable<O>;
   stats(): UpstreamStats;
   close?(): Promise<void> | void;
 }

@@ -37,6 +37,8 @@ export interface RunRequest {
   concurrency?: number;
   /** Rows read ahead of the consumer at most (default 4 × concurrency, at least 16). */
   readAhead?: number;
+  /** The number of the first row read (default 1): a resumed run keeps its row numbers in messages, results, events. */
+  firstRow?: number;
   signal?: AbortSignal;
   logger?: Logger;
   /** Passed to the connector family as is (respond.io client: timeoutMs, retryPolicy, pacing, clock, random). */
@@ -91,6 +93,7 @@ export class Plugin {
     const rows = this.singleInput(entry, request);
     const concurrency = integerOption('concurrency', request.concurrency ?? DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY);
     const readAhead = integerOption('readAhead', request.readAhead ?? Math.max(16, concurrency * 4), concurrency, 100_000);
+    const firstRow = integerOption('firstRow', request.firstRow ?? 1, 1, Number.MAX_SAFE_INTEGER);
     const connection = this.checkBlock(entry.configuration.Connection.schema, request.connection ?? {}, 'RC_INVALID_CONNECTION', 'Connection field');
     const settings = this.checkBlock(
       entry.configuration.Settings.schema,
@@ -121,6 +124,7 @@ export class Plugin {
       behavior,
       concurrency,
       readAhead,
+      firstRow,
       signal: request.signal,
       logger,
       redact,

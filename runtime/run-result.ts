@@ -24,7 +24,9 @@ export interface RunResult {
   errorBehavior: ErrorBehavior;
   status: RunStatus;
   statusCode: RunStatusCode;
+  /** Input rows read. */
   rowsRead: number;
+  /** Output rows emitted: one per input row, or several per input row from a list connector. */
   rowsEmitted: number;
   /** Error rows emitted (failed rows that got an output row). */
   errorRows: number;
@@ -34,10 +36,14 @@ export interface RunResult {
 }
 
 export interface RunProgress {
+  /** Input rows read. */
   rowsRead: number;
+  /** Output rows emitted (a list connector may emit several per input row, or none). */
   rowsEmitted: number;
   errorRows: number;
-  /** Rows read and not yet emitted: in flight, queued, or done and waiting for an earlier row. */
+  /** Input rows whose outcome is known: every row of theirs emitted, and how they ended applied. */
+  rowsDone: number;
+  /** Input rows read and not done yet: in flight, queued, or done and waiting for an earlier row. */
   pending: number;
   done: boolean;
   upstream: UpstreamStats;

@@ -22,6 +22,8 @@ interface RunRecord {
   /** Settles when the run has ended and the record holds its result. */
   finished?: Promise<void>;
   result?: RunResult;
+  /** Input rows whose outcome was known when the run ended (kept when the handle is let go). */
+  rowsDone?: number;
 }
 
 export interface RunProgressView {
@@ -93,6 +95,7 @@ export class RunStore {
       for await (const row of handle) record.rows.push(row);
       const result = await handle.result;
       record.result = result;
+      record.rowsDone = handle.progress().rowsDone;
       record.status = result.status;
       record.finishedAt = new Date().toISOString();
       record.finishedMs = this.clock.now();
@@ -143,10 +146,8 @@ export class RunStore {
   private view(record: RunRecord): RunView {
     const upstream = record.result?.upstream ?? record.handle?.progress().upstream ?? noUpstreamStats();
     const live = record.handle?.progress();
-    const rowsRead = record.result?.rowsRead ?? live?.rowsRead ?? 0;
-    // A run that ended early (failed, cancelled) read rows it never finished: count what it emitted.
-    const ended = record.result;
-    const rowsDone = ended ? (ended.status === 'succeeded' || ended.status === 'succeeded with errors' ? ended.rowsRead : ended.rowsEmitted) : rowsRead - (live?.pending ?? 0);
+    // Rows whose outcome is known (not rows read: a run that ended early read rows it never finished).
+    const rowsDone = record.rowsDone ?? live?.rowsDone ?? 0;
     const rowsEmitted = record.result?.rowsEmitted ?? live?.rowsEmitted ?? 0;
     const errorRows = record.result?.errorRows ?? live?.errorRows ?? 0;
     let etaSeconds: number | null = null;

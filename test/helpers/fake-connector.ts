@@ -9,6 +9,8 @@ import { SchemaRegistry } from '../../runtime/schema-registry.js';
  * Response schema, and its Identifier says what to do, so a test row scripts its own fate:
  *   `id:7` → success row with ID 7 · `fail:404` → RowError 404 · `fatal` → ConfigurationError (e.g. token rejected)
  *   `crash` → a plain Error · `bad-output` → a row the output schema rejects · `leak` → an error quoting the token
+ *   `many:3` → three rows (a list connector: an async iterable), IDs 1..3 · `many-then-fail:2` → two rows, then a
+ *   RowError 502 (a later page that could not be fetched) · `many-then-bad:2` → two rows, then an invalid one
  * A `delay` option adds per-row latency (ms), so order and determinism are tested under reordering.
  */
 export interface FakeOptions {
@@ -19,6 +21,28 @@ export interface FakeOptions {
   connections?: string[];
   /** Calls whose signal was aborted. */
   aborted?: string[];
+  /** Called for every row a `many…` identifier yields, as it is yielded (streaming is tested by counting). */
+  onYield?: (identifier: string, item: number) => void;
+}
+
+const manyPattern = /^(many|many-then-fail|many-then-bad):(\d+)$/;
+
+function contactRow(identifier: string, id: unknown): Row {
+  return {
+    StatusCode: 200, Message: null, ID: id, Status: 'open', Tags: null, Assignee: null, CreatedAt: '2022-09-15T20:34:41.000Z', FirstName: identifier,
+    LastName: null, Phone: null, Email: null, Language: null, ProfilePictureUrl: null, CountryCode: null, CustomFields: null,
+  };
+}
+
+function waitOrAbort(ms: number, signal: AbortSignal, onAbort: () => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      onAbort();
+      reject(signal.reason);
+    }, { once: true });
+  });
 }
 
 export function fakeConnector(options: FakeOptions = {}): Connector {
@@ -29,30 +53,33 @@ export function fakeConnector(options: FakeOptions = {}): Connector {
       const stats: UpstreamStats = { requests: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0 };
       return {
         stats: () => ({ ...stats }),
-        async process(row: Row, { signal }): Promise<Row> {
+        process(row: Row, { signal }): Promise<Row> | AsyncIterable<Row> {
           const identifier = String(row.Identifier);
           options.calls?.push(identifier);
           stats.requests += 1;
           const ms = options.delay?.(identifier) ?? 0;
-          if (ms > 0) {
-            await new Promise<void>((resolve, reject) => {
-              const timer = setTimeout(resolve, ms);
-              signal.addEventListener('abort', () => {
-                clearTimeout(timer);
-                options.aborted?.push(identifier);
-                reject(signal.reason);
-              }, { once: true });
-            });
+          const latency = ms > 0 ? () => waitOrAbort(ms, signal, () => options.aborted?.push(identifier)) : () => Promise.resolve();
+          const many = manyPattern.exec(identifier);
+          if (many) {
+            const [, kind, count] = many;
+            return (async function* list(): AsyncGenerator<Row> {
+              await latency();
+              for (let item = 1; item <= Number(count); item += 1) {
+                options.onYield?.(identifier, item);
+                yield contactRow(identifier, item);
+              }
+              if (kind === 'many-then-fail') throw new RowError('RC_UPSTREAM_HTTP_ERROR', 502, `the next page of ${identifier} could not be fetched`);
+              if (kind === 'many-then-bad') yield contactRow(identifier, 'not-a-number');
+            })();
           }
-          if (identifier.startsWith('fail:')) throw new RowError('RC_UPSTREAM_HTTP_ERROR', Number(identifier.slice(5)), `upstream said no to ${identifier}`);
-          if (identifier === 'fatal') throw new ConfigurationError('RC_TOKEN_REJECTED', 'respond.io rejected the token (401)');
-          if (identifier === 'crash') throw new TypeError('cannot read properties of undefined');
-          if (identifier === 'leak') throw new RowError('RC_UPSTREAM_HTTP_ERROR', 500, `upstream echoed ${String(environment.connection.Token)}`);
-          return {
-            StatusCode: 200, Message: null, ID: identifier === 'bad-output' ? 'not-a-number' : Number(identifier.replace(/\D/g, '') || 0),
-            Status: 'open', Tags: null, Assignee: null, CreatedAt: '2022-09-15T20:34:41.000Z', FirstName: identifier,
-            LastName: null, Phone: null, Email: null, Language: null, ProfilePictureUrl: null, CountryCode: null, CustomFields: null,
-          };
+          return (async () => {
+            await latency();
+            if (identifier.startsWith('fail:')) throw new RowError('RC_UPSTREAM_HTTP_ERROR', Number(identifier.slice(5)), `upstream said no to ${identifier}`);
+            if (identifier === 'fatal') throw new ConfigurationError('RC_TOKEN_REJECTED', 'respond.io rejected the token (401)');
+            if (identifier === 'crash') throw new TypeError('cannot read properties of undefined');
+            if (identifier === 'leak') throw new RowError('RC_UPSTREAM_HTTP_ERROR', 500, `upstream echoed ${String(environment.connection.Token)}`);
+            return contactRow(identifier, identifier === 'bad-output' ? 'not-a-number' : Number(identifier.replace(/\D/g, '') || 0));
+          })();
         },
       };
     },
