@@ -41,9 +41,10 @@ export async function processRow(slot: RowSlot, raw: unknown, work: RowWork): Pr
   work.stop.enter(slot);
   try {
     const answer = work.session.process(raw as Row, { signal: controller.signal, row: slot.index, beforeSend: work.beforeSend });
-    const value: unknown = isAsyncIterable(answer) ? answer : await answer;
-    if (isAsyncIterable(value)) return await streamRows(slot, value, work);
-    return checked(value as Row, work) ?? { kind: 'ok', row: value as Row };
+    if (isAsyncIterable(answer)) return await streamRows(slot, answer, work);
+    slot.expectOneRow();
+    const row = await answer;
+    return checked(row, work) ?? { kind: 'ok', row };
   } catch (error) {
     return failureOf(error, controller.signal);
   } finally {

@@ -22,10 +22,17 @@ export class RowSlot {
   private aborted = false;
   /** The connector answered with an async iterable: rows come one by one, the consumer is woken for each. */
   private streaming = false;
+  /** The connector answered with a promise: its one row comes when `settled` does. */
+  private single = false;
   private wakeConsumer: (() => void) | undefined;
   private wakeProducer: (() => void) | undefined;
 
   constructor(readonly index: number) {}
+
+  /** Producer: the connector answered with a promise of one row. */
+  expectOneRow(): void {
+    this.single = true;
+  }
 
   /** Producer: the connector answered with an async iterable; its rows follow through push(). */
   startStream(): void {
@@ -78,6 +85,7 @@ export class RowSlot {
    * waiting again (waking per row cost the overhead benchmark ~30 % at concurrency 16).
    */
   changed(): Promise<void> {
+    if (this.single) return this.settled;
     return new Promise((resolve) => {
       this.wakeConsumer = resolve;
       if (!this.streaming) void this.settled.then(resolve);
