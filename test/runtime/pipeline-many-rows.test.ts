@@ -5,11 +5,11 @@ import { errorBehaviors, type ErrorBehavior } from '../../runtime/error-behavior
 import type { PipelineEvent } from '../../runtime/pipeline.js';
 import { SLOT_CAPACITY } from '../../runtime/pipeline/row-slot.js';
 import { fakePlugin, TEST_TOKEN } from '../helpers/fake-connector.js';
+import { propertyRuns } from '../helpers/seed.js';
 
 // Connectors that yield several rows for one input row (error-behavior.md, "Extensions (2026-12)"): the error
 // behavior applies per INPUT row, rows come out in input order, and the rows of one input row are streamed.
 const connection = { Token: TEST_TOKEN };
-const SEED = 20261201;
 const ids = (rows: Row[]) => rows.map((row) => `${String(row.FirstName)}#${String(row.ID)}/${String(row.StatusCode)}`);
 
 t.test('several rows per input row come out in input order, whatever the concurrency', async (t) => {
@@ -189,6 +189,6 @@ t.test('invariants 1–4 for several rows per input row (property, seeded)', asy
         t.equal(calls.length <= identifiers.length, true);
       },
     ),
-    { numRuns: 60, seed: SEED },
+    propertyRuns(60),
   );
 });

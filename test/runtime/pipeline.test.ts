@@ -4,6 +4,7 @@ import type { Row } from '../../runtime/connector.js';
 import { errorBehaviors } from '../../runtime/error-behavior.js';
 import { MalformedInput } from '../../runtime/pipeline.js';
 import { fakePlugin, TEST_TOKEN } from '../helpers/fake-connector.js';
+import { propertyRuns } from '../helpers/seed.js';
 
 const connection = { Token: TEST_TOKEN };
 
@@ -28,7 +29,7 @@ t.test('invariant 2: any concurrency gives exactly the one-row-at-a-time output 
         if (concurrent.result.failure) t.ok(concurrent.result.rowsRead >= (concurrent.result.failure.row ?? 0));
       },
     ),
-    { numRuns: 40 },
+    propertyRuns(40),
   );
 });
 
