@@ -125,7 +125,7 @@ export function runPipeline(options: PipelineOptions): RunHandle {
       options.logger.error({ code: 'RC_MALFORMED_INPUT_LINE' }, message);
       failure = { row: null, code: 'RC_MALFORMED_INPUT_LINE', statusCode: null, message };
     }
-    if (!failure && !runAbort.signal.aborted && (reader.waiting > 0 || !reader.inputDone)) cancel('the consumer stopped reading');
+    if (!failure && !runAbort.signal.aborted && (reader.waiting > 0 || !reader.inputDone || end.unfinished)) cancel('the consumer stopped reading');
     runAbort.abort(new ConnectorsError('RC_ABORTED', 'run ended'));
     stop.abortAll(runAbort.signal.reason);
     reader.stop();

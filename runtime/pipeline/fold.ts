@@ -41,9 +41,13 @@ export interface Emit<T> {
   settled(input: number, outcome: SettledAs): T | undefined;
 }
 
-/** How the fold ended: `complete` when it ran out of rows itself, `failure` when a row ended the run. */
+/**
+ * How the fold ended: `complete` when it ran out of rows itself, `failure` when a row ended the run, `unfinished`
+ * when the consumer broke off while rows of the current input row could still follow.
+ */
 export interface FoldEnd {
   complete: boolean;
+  unfinished: boolean;
   failure?: RunFailure;
 }
 
@@ -64,7 +68,7 @@ export async function* foldInOrder<T>(
   finish: (end: FoldEnd) => Promise<void>,
 ): AsyncGenerator<T, void, undefined> {
   const { behavior, signal, logger } = options;
-  const end: FoldEnd = { complete: false };
+  const end: FoldEnd = { complete: false, unfinished: false };
   try {
     queue.start();
     for (;;) {
@@ -75,6 +79,7 @@ export async function* foldInOrder<T>(
         continue;
       }
       let outcome: Outcome | undefined;
+      end.unfinished = true;
       for (;;) {
         const row = slot.take();
         if (row !== undefined) {
@@ -88,6 +93,7 @@ export async function* foldInOrder<T>(
         await slot.changed();
         if (signal.aborted) return;
       }
+      end.unfinished = false;
       if (outcome.kind === 'ok') {
         if (outcome.row !== undefined) {
           counters.rowsEmitted += 1;

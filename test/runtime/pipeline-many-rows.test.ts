@@ -66,6 +66,23 @@ t.test('100,000 rows for one input row are streamed: the connector runs ahead of
   t.match(await handle.result, { status: 'succeeded', rowsRead: 2, rowsEmitted: COUNT + 1 });
 });
 
+t.test('a consumer that stops in the middle of a list cancels the run and closes the list', async (t) => {
+  let produced = 0;
+  const handle = fakePlugin({ onYield: () => (produced += 1) }).run({ connector: 'fake-contact', rows: [{ Identifier: 'many:100000' }], connection });
+  let taken = 0;
+  for await (const row of handle) {
+    taken += 1;
+    if (row.ID === 10) break;
+  }
+  const result = await handle.result;
+  t.equal(taken, 10);
+  t.match(result, { status: 'cancelled', rowsEmitted: 10, failure: { message: /stopped reading/ } });
+  const after = produced;
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  t.equal(produced, after, 'the list yields nothing more');
+  t.ok(produced <= 10 + SLOT_CAPACITY + 1, `it ran ahead by a slot at most (${produced})`);
+});
+
 t.test('a later row waiting behind a long list holds its rows in a bounded slot, and is aborted by a Fail stop', async (t) => {
   let producedLater = 0;
   const aborted: string[] = [];

@@ -224,14 +224,14 @@ t.test('foldInOrder: applies the error behavior per input row and says how the r
   };
   const fail = await run('Fail and return response');
   t.same(fail.events, ['1:{"n":1}', '1=ok', '2:{"n":2}', '2:{"StatusCode":502,"Message":"said 502"}', '2=error-row']);
-  t.match(fail.end, { complete: false, failure: { row: 2, statusCode: 502 } });
+  t.match(fail.end, { complete: false, unfinished: false, failure: { row: 2, statusCode: 502 } });
   const silent = await run('Fail without response');
   t.same(silent.events, ['1:{"n":1}', '1=ok', '2:{"n":2}', '2=dropped']);
   t.same(silent.counters, { rowsEmitted: 2, errorRows: 0, rowsDone: 2 });
   const goOn = await run('Do not fail and return response');
   t.equal(goOn.events.length, 9);
   t.same(goOn.counters, { rowsEmitted: 5, errorRows: 2, rowsDone: 4 });
-  t.same(goOn.end, { complete: true });
+  t.same(goOn.end, { complete: true, unfinished: false });
 });
 
 t.test('runResult: a failure wins over a cancel, a cancel over success; counts come from the fold', async (t) => {
