@@ -11,8 +11,13 @@ export interface UpstreamStats {
   retries: number;
   /** 429 answers received from respond.io. */
   rateLimited: number;
-  /** Milliseconds rows spent waiting for a rate-limit slot or a Retry-After. */
+  /**
+   * Wall-clock milliseconds (whole) during which at least one call of the run was waiting for a rate-limit slot or a
+   * Retry-After: the union of the waits, so never more than the run's duration.
+   */
   rateLimitWaitMs: number;
+  /** The sum of every call's own rate-limit wait (row-milliseconds: 16 rows waiting 1 s together count 16 000). */
+  rateLimitWaitRowMs?: number;
   /** Requests by the HTTP status each got (`"none"`: no response came); connectors that make no HTTP call omit it. */
   byStatus?: Record<string, number>;
 }

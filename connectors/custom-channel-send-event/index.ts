@@ -21,10 +21,10 @@ export const customChannelSendEvent = defineConnector<CustomChannelSendEventRequ
     const client = clientFrom(environment);
     const wallClock = (environment.connectorOptions.wallClock as (() => number) | undefined) ?? Date.now;
     return {
-      async process(row, { signal }) {
+      async process(row, context) {
         const input = rowToEvents(row, wallClock);
         try {
-          await client.post(input, signal);
+          await client.post(input, context);
         } catch (error) {
           // Say the rule in the row's words: "Message.text must be at most 7,000 characters", not events[0].message.
           if (error instanceof WebhookPayloadError) throw new RowError('RC_INVALID_INPUT_ROW', 400, formatIssues(error.issues, columnName));
@@ -56,6 +56,7 @@ function clientFrom(environment: RunEnvironment): WebhookClient {
     ...(options.clock !== undefined ? { clock: options.clock as Clock } : {}),
     ...(options.random !== undefined ? { random: options.random as () => number } : {}),
     ...(options.wallClock !== undefined ? { wallClock: options.wallClock as () => number } : {}),
+    idempotent: environment.endpoint.idempotent,
     logger: environment.logger,
     registry: environment.registry,
   });

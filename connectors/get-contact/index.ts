@@ -1,6 +1,6 @@
 import { defineConnector } from '../../runtime/connector.js';
 import type { GetContactRequest, GetContactResponse } from '../../schemas/generated/row-types.js';
-import { clientFromEnvironment, type RespondIoContact } from '../respond-io/index.js';
+import { clientFromEnvironment, objectBody, type RespondIoContact } from '../respond-io/index.js';
 import { type Columns, isoFromUnixSeconds, json, numberOrNull, stringOrNull } from '../respond-io/columns.js';
 
 /**
@@ -12,8 +12,9 @@ export const getContact = defineConnector<GetContactRequest, Columns<GetContactR
   open(environment) {
     const client = clientFromEnvironment(environment);
     return {
-      async process(row, { signal }) {
-        return contactRow(await client.getContact(row.Identifier, signal));
+      async process(row, context) {
+        const body = await client.call(environment.endpoint, { params: { identifier: row.Identifier } }, context);
+        return contactRow(objectBody<RespondIoContact>(environment.endpoint, body));
       },
       stats: () => client.stats(),
       close: () => client.close(),

@@ -1,7 +1,7 @@
 import { defineConnector } from '../../runtime/connector.js';
 import type { GetMessageRequest, GetMessageResponse } from '../../schemas/generated/row-types.js';
 import { type Columns, idString, json, numberOrNull, stringOrNull } from '../respond-io/columns.js';
-import { clientFromEnvironment, type RespondIoMessage } from '../respond-io/index.js';
+import { clientFromEnvironment, objectBody, type RespondIoMessage } from '../respond-io/index.js';
 
 /**
  * Respond.io - Get Message: one row (Identifier, MessageID) → GET /contact/{identifier}/message/{messageId} → one
@@ -12,8 +12,9 @@ export const getMessage = defineConnector<GetMessageRequest, Columns<GetMessageR
   open(environment) {
     const client = clientFromEnvironment(environment);
     return {
-      async process(row, { signal }) {
-        return messageRow(await client.getMessage(row.Identifier, row.MessageID, signal));
+      async process(row, context) {
+        const body = await client.call(environment.endpoint, { params: { identifier: row.Identifier, messageId: row.MessageID } }, context);
+        return messageRow(objectBody<RespondIoMessage>(environment.endpoint, body));
       },
       stats: () => client.stats(),
       close: () => client.close(),

@@ -1,10 +1,10 @@
 import { ConfigurationError } from '../../runtime/errors.js';
 import { calculateQueuedDelay, calculateRetryDelay } from './calculate-retry-delay.js';
-import { HTTP_METHODS, type HttpMethod } from './endpoints.js';
+import { classifyAttempt, OUTCOME_TABLE, outcomeOf, type AttemptEnding } from './outcome-table.js';
 import { parseRetryAfter } from './retry-after.js';
 
 /**
- * What the client does when an attempt fails, as data (one table, not `if`s per connector). Every wait is capped:
+ * How long the attempt loop waits before a retry, and when it gives up (WHETHER it retries is outcome-table.ts'). Every wait is capped:
  * a call whose next wait would pass a cap ends as RC_RETRY_BUDGET_EXHAUSTED with the last status.
  */
 export interface RetryPolicy {
@@ -22,14 +22,13 @@ export interface RetryPolicy {
   /** Transient failures: exponential backoff with full jitter, from backoffBaseMs up to backoffMaxMs. */
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /** Statuses retried on idempotent endpoints only (a call that is not may have been processed). */
   transientStatusCodes: number[];
-  /** Network failures worth another attempt. DNS ENOTFOUND is not one: it will not fix itself within a row. */
-  transientErrorCodes: string[];
   /**
-   * Methods whose transient failures (transientStatusCodes, timeouts, resets) are retried. Only GET by default:
-   * a POST that timed out may have taken effect, and sending it again could send a message twice.
+   * Network failures worth another attempt: on idempotent endpoints, or on any when the request provably never left
+   * (outcome-table.ts NOT_SENT_ERROR_CODES). DNS ENOTFOUND is not one by default: it will not fix itself within a row.
    */
-  retryTransientMethods: HttpMethod[];
+  transientErrorCodes: string[];
 }
 
 export const defaultRetryPolicy: Readonly<RetryPolicy> = Object.freeze<RetryPolicy>({
@@ -43,7 +42,6 @@ export const defaultRetryPolicy: Readonly<RetryPolicy> = Object.freeze<RetryPoli
   backoffMaxMs: 10_000,
   transientStatusCodes: [502, 503, 504],
   transientErrorCodes: ['ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED'],
-  retryTransientMethods: ['GET'],
 });
 
 const integerFields: Record<string, [min: number, max: number]> = {
@@ -82,32 +80,26 @@ export function resolveRetryPolicy(override: unknown): RetryPolicy {
         throw bad(`retryPolicy.transientErrorCodes must be a list of error codes like "ECONNRESET", got ${JSON.stringify(value)}`);
       }
       policy.transientErrorCodes = [...value];
-    } else if (field === 'retryTransientMethods') {
-      if (!Array.isArray(value) || !value.every((method) => (HTTP_METHODS as readonly unknown[]).includes(method))) {
-        throw bad(`retryPolicy.retryTransientMethods must be a list of ${HTTP_METHODS.join('/')}, got ${JSON.stringify(value)}`);
-      }
-      policy.retryTransientMethods = [...value];
     } else {
-      throw bad(`retryPolicy.${field} is not a retry policy field (known: ${[...Object.keys(integerFields), 'transientStatusCodes', 'transientErrorCodes', 'retryTransientMethods'].join(', ')})`);
+      throw bad(`retryPolicy.${field} is not a retry policy field (known: ${[...Object.keys(integerFields), 'transientStatusCodes', 'transientErrorCodes'].join(', ')})`);
     }
   }
   return policy;
 }
 
-/** How one attempt ended, as far as retrying is concerned. */
-export type AttemptOutcome =
-  | { kind: 'status'; status: number; retryAfter?: string | string[] | undefined }
-  | { kind: 'network'; code: string };
+export type { AttemptEnding as AttemptOutcome } from './outcome-table.js';
 
 export type RetryReason = 'rate-limited' | 'queued' | 'transient';
 
 export type RetryDecision =
   | { action: 'stop' }
+  | { action: 'token-rejected' }
   | { action: 'retry'; reason: RetryReason; waitMs: number }
   | { action: 'give-up'; reason: RetryReason; waitMs: number; why: string };
 
 export interface RetryContext {
-  method: HttpMethod;
+  /** The manifest entry's `idempotent`: whether a 5xx or a timeout may be repeated. */
+  idempotent: boolean;
   /** Attempts made so far, the failed one included (1 after the first). */
   attempts: number;
   /** Retry waits already spent by this call. */
@@ -119,27 +111,27 @@ export interface RetryContext {
 }
 
 /**
- * The policy table: 429 → Retry-After (or the default) · 449 → doubling delay · transient 5xx and network errors on
- * retryTransientMethods → full-jitter backoff · anything else (400/401/403/404, other 4xx, 500) → stop.
+ * A failed attempt → what next: the outcome table says whether (retry, pause the endpoint, token rejected, row
+ * error), this says how long to wait — 429 → Retry-After (or the default) · 449 → doubling · transient → full-jitter
+ * backoff — and gives up when a cap would be passed.
  */
-export function decideRetry(outcome: AttemptOutcome, context: RetryContext): RetryDecision {
+export function decideRetry(ending: AttemptEnding, context: RetryContext): RetryDecision {
   const { policy } = context;
+  const attemptClass = classifyAttempt(ending, { statusCodes: policy.transientStatusCodes, errorCodes: policy.transientErrorCodes });
+  const outcome = outcomeOf(attemptClass, context.idempotent);
+  if (outcome === 'token-rejected') return { action: 'token-rejected' };
+  if (outcome !== 'retry' && outcome !== 'pause-endpoint') return { action: 'stop' };
   let reason: RetryReason;
   let waitMs: number;
-  if (outcome.kind === 'status' && outcome.status === 429) {
+  if (outcome === 'pause-endpoint') {
     reason = 'rate-limited';
-    waitMs = parseRetryAfter(outcome.retryAfter, context.wallNowMs) ?? policy.defaultRetryAfterMs;
-  } else if (outcome.kind === 'status' && outcome.status === 449) {
+    waitMs = parseRetryAfter(ending.kind === 'status' ? ending.retryAfter : undefined, context.wallNowMs) ?? policy.defaultRetryAfterMs;
+  } else if (OUTCOME_TABLE[attemptClass].wait === 'queued') {
     reason = 'queued';
     waitMs = calculateQueuedDelay(context.attempts, policy.queuedBaseMs, policy.queuedMaxMs);
-  } else if (
-    context.policy.retryTransientMethods.includes(context.method) &&
-    (outcome.kind === 'status' ? policy.transientStatusCodes.includes(outcome.status) : policy.transientErrorCodes.includes(outcome.code))
-  ) {
+  } else {
     reason = 'transient';
     waitMs = calculateRetryDelay(context.attempts, policy.backoffBaseMs, policy.backoffMaxMs, context.random);
-  } else {
-    return { action: 'stop' };
   }
   if (context.attempts >= policy.maxAttempts) return { action: 'give-up', reason, waitMs, why: `${context.attempts} attempts made (retryPolicy.maxAttempts ${policy.maxAttempts})` };
   if (waitMs > policy.maxSingleWaitMs) return { action: 'give-up', reason, waitMs, why: `the next wait of ${waitMs} ms exceeds retryPolicy.maxSingleWaitMs ${policy.maxSingleWaitMs}` };

@@ -1,16 +1,18 @@
 import { systemClock, type Clock } from '../../runtime/clock.js';
-import { copyStats, countStatus, noUpstreamStats, type UpstreamStats } from '../../runtime/connector.js';
+import type { UpstreamStats } from '../../runtime/connector.js';
 import { ConfigurationError, RowError } from '../../runtime/errors.js';
-import { scrubCause } from '../../runtime/scrub-cause.js';
 import { silentLogger, type Logger } from '../../runtime/logger.js';
 import { SchemaRegistry } from '../../runtime/schema-registry.js';
 import type { CustomChannelWebhookContact, CustomChannelWebhookEvent, CustomChannelWebhookMessageContent, CustomChannelWebhookPayload } from '../../schemas/generated/row-types.js';
 import { formatIssues, type PlainIssue } from '../../runtime/schema-issues.js';
 import { CustomChannelValidator, idTypes, type IdType } from './custom-channel-rules.js';
 import { redactor } from '../../runtime/secrets.js';
-import { describeNoResponse, httpErrorMessage, networkErrorCode, statusLine } from './error-mapping.js';
+import { AttemptLoop } from './attempt-loop.js';
+import type { CallContext } from './client.js';
+import { httpErrorMessage, statusLine } from './error-mapping.js';
 import { createTransport } from './http.js';
-import { decideRetry, resolveRetryPolicy, type AttemptOutcome, type RetryPolicy } from './retry-policy.js';
+import { organizationKey } from './pacer.js';
+import { resolveRetryPolicy, type RetryPolicy } from './retry-policy.js';
 import { webhookEventKey, WebhookLedger } from './webhook-ledger.js';
 
 export const DEFAULT_WEBHOOK_URL = 'https://app.respond.io/custom/channel/webhook/';
@@ -24,12 +26,14 @@ export interface WebhookClientOptions {
   /** respond.io's webhook (sources disagree on the host, so it is configurable). */
   webhookUrl?: string;
   timeoutMs?: number;
-  /**
-   * Overrides of the respond.io retry policy (connectors/respond-io/retry-policy.ts). Unlike the API client, POSTs
-   * are retried on 429, 5xx and network errors by default: every retry carries the same mIds, so respond.io can tell a
-   * resend from a new event.
-   */
+  /** Overrides of the respond.io retry policy (connectors/respond-io/retry-policy.ts). */
   retryPolicy?: Partial<RetryPolicy>;
+  /**
+   * Whether a 5xx or a timeout may be posted again (the manifest's `idempotent` for Send Event). Default false: that
+   * respond.io de-duplicates repeated mIds is not documented, so only refused posts (429, 449) and posts that never
+   * left (connection refused) are repeated.
+   */
+  idempotent?: boolean;
   clock?: Clock;
   random?: () => number;
   /** Date.now()-style wall clock, for Retry-After dates. */
@@ -73,10 +77,8 @@ export class WebhookPayloadError extends RowError {
   }
 }
 
-const webhookRetryDefaults: Partial<RetryPolicy> = {
-  retryTransientMethods: ['POST'],
-  transientStatusCodes: [500, 502, 503, 504],
-};
+/** The webhook as logs, limiters and messages name it. */
+const WEBHOOK_KEY = 'POST Custom Channel webhook';
 
 /**
  * Posts messages, message echoes and receipts to respond.io's Custom Channel webhook. Every payload is checked
@@ -87,42 +89,41 @@ const webhookRetryDefaults: Partial<RetryPolicy> = {
 export class WebhookClient {
   private readonly channelId: string;
   private readonly idType: IdType;
-  private readonly apiToken: string;
-  /** Scrubs the token from texts built from upstream data (a proxy could echo the Authorization header). */
-  private readonly clean: (text: string) => string;
   private readonly webhookUrl: string;
-  private readonly timeoutMs: number;
-  private readonly policy: RetryPolicy;
-  private readonly clock: Clock;
-  private readonly random: () => number;
-  private readonly wallClock: () => number;
-  private readonly logger: Logger;
+  private readonly idempotent: boolean;
   private readonly validator: CustomChannelValidator;
   private readonly ledger: WebhookLedger;
   private readonly transport: ReturnType<typeof createTransport>;
-  private readonly counters: UpstreamStats = noUpstreamStats();
+  private readonly loop: AttemptLoop;
 
   constructor(options: WebhookClientOptions) {
     if (typeof options.channelId !== 'string' || options.channelId === '') throw new ConfigurationError('RC_INVALID_CONNECTION', 'Channel ID is missing');
     if (typeof options.apiToken !== 'string' || options.apiToken === '') throw new ConfigurationError('RC_INVALID_CONNECTION', 'API Token is missing');
     if (!idTypes.includes(options.idType)) throw new ConfigurationError('RC_INVALID_CONNECTION', `ID type must be ${idTypes.join(' or ')}, got ${JSON.stringify(options.idType)}`);
     this.webhookUrl = checkUrl(options.webhookUrl ?? DEFAULT_WEBHOOK_URL);
-    this.timeoutMs = options.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS;
-    if (!Number.isInteger(this.timeoutMs) || this.timeoutMs < 1 || this.timeoutMs > 600_000) {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS;
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 600_000) {
       throw new ConfigurationError('RC_INVALID_OPTION', `timeoutMs must be an integer from 1 to 600000, got ${JSON.stringify(options.timeoutMs)}`);
     }
     this.channelId = options.channelId;
     this.idType = options.idType;
-    this.apiToken = options.apiToken;
-    this.clean = redactor([options.apiToken]);
-    this.policy = resolveRetryPolicy({ ...webhookRetryDefaults, ...options.retryPolicy });
-    this.clock = options.clock ?? systemClock;
-    this.random = options.random ?? Math.random;
-    this.wallClock = options.wallClock ?? Date.now;
-    this.logger = options.logger ?? silentLogger;
+    this.idempotent = options.idempotent ?? false;
     this.validator = new CustomChannelValidator(options.registry ?? SchemaRegistry.load());
     this.ledger = new WebhookLedger(options.rememberAccepted ?? 100_000);
-    this.transport = createTransport(this.webhookUrl, this.apiToken, this.timeoutMs);
+    this.transport = createTransport(this.webhookUrl, options.apiToken, timeoutMs);
+    this.loop = new AttemptLoop({
+      transport: this.transport,
+      clean: redactor([options.apiToken]),
+      policy: resolveRetryPolicy(options.retryPolicy),
+      clock: options.clock ?? systemClock,
+      random: options.random ?? Math.random,
+      wallClock: options.wallClock ?? Date.now,
+      logger: options.logger ?? silentLogger,
+      timeoutMs,
+      organization: organizationKey(options.apiToken, this.webhookUrl),
+      credential: 'the Custom Channel API Token',
+      describeStatus: (status, body) => `${statusLine(status)}: ${httpErrorMessage(status, customChannelErrorText(body))}`,
+    });
   }
 
   /** Checks a payload against seed 002 without sending it: the issues, or an empty list. */
@@ -132,12 +133,12 @@ export class WebhookClient {
   }
 
   /**
-   * Validates, then posts the events not accepted before, retrying 429/5xx/network failures with the very same body.
-   * Throws WebhookPayloadError (400, nothing sent), ConfigurationError RC_TOKEN_REJECTED (401/403: every event would
-   * fail the same way), or RowError with respond.io's status (RC_UPSTREAM_HTTP_ERROR, RC_UPSTREAM_NO_RESPONSE,
-   * RC_RETRY_BUDGET_EXHAUSTED).
+   * Validates, then posts the events not accepted before through the one attempt loop (attempt-loop.ts), every retry
+   * with the very same body. Throws WebhookPayloadError (400, nothing sent), ConfigurationError RC_TOKEN_REJECTED
+   * (401: every event would fail the same way; latched for the client), or RowError with respond.io's status
+   * (RC_UPSTREAM_HTTP_ERROR, RC_UPSTREAM_NO_RESPONSE, RC_RETRY_BUDGET_EXHAUSTED, RC_ABORTED).
    */
-  async post(input: WebhookEvents, signal?: AbortSignal): Promise<WebhookPostResult> {
+  async post(input: WebhookEvents, context: CallContext = {}): Promise<WebhookPostResult> {
     const issues = this.check(input);
     if (issues.length > 0) throw new WebhookPayloadError(issues);
     const keys = input.events.map((event) => webhookEventKey(input.contactId, event));
@@ -150,7 +151,16 @@ export class WebhookClient {
     const body = JSON.stringify(this.payload({ ...input, events: fresh }));
     const done = this.ledger.inFlight(freshKeys);
     try {
-      const { statusCode, attempts } = await this.send(body, signal);
+      const { status: statusCode, attempts } = await this.loop.run({
+        key: WEBHOOK_KEY,
+        method: 'POST',
+        url: '',
+        body,
+        idempotent: this.idempotent,
+        intervalMs: 0, // respond.io documents no rate limit for the webhook; a 429 still pauses it
+        signal: context.signal,
+        beforeSend: context.beforeSend,
+      });
       this.ledger.accept(freshKeys);
       return { statusCode, attempts, posted: fresh.map((event) => event.mId), skipped };
     } finally {
@@ -159,7 +169,7 @@ export class WebhookClient {
   }
 
   stats(): UpstreamStats {
-    return copyStats(this.counters);
+    return this.loop.stats();
   }
 
   close(): void {
@@ -170,50 +180,6 @@ export class WebhookClient {
     const payload: Record<string, unknown> = { channelId: this.channelId, contactId: input.contactId, events: input.events };
     if (input.contact !== undefined) payload.contact = input.contact;
     return payload as unknown as CustomChannelWebhookPayload;
-  }
-
-  private async send(body: string, signal: AbortSignal | undefined): Promise<{ statusCode: number; attempts: number }> {
-    let attempts = 0;
-    let waitedMs = 0;
-    for (;;) {
-      signal?.throwIfAborted();
-      attempts += 1;
-      this.counters.requests += 1;
-      let outcome: AttemptOutcome;
-      let failure: () => RowError | ConfigurationError;
-      try {
-        const response = await this.transport.got.post('', { body, headers: { 'content-type': 'application/json' }, ...(signal ? { signal } : {}) });
-        const status = response.statusCode;
-        countStatus(this.counters, status);
-        if (status >= 200 && status < 300) return { statusCode: status, attempts };
-        const text = this.clean(httpErrorMessage(status, customChannelErrorText(response.body)));
-        if (status === 401 || status === 403) {
-          throw new ConfigurationError('RC_TOKEN_REJECTED', `respond.io refused the Custom Channel API Token (${statusLine(status)}): ${text}`);
-        }
-        if (status === 429) this.counters.rateLimited += 1;
-        outcome = { kind: 'status', status, retryAfter: response.headers['retry-after'] };
-        failure = () => new RowError('RC_UPSTREAM_HTTP_ERROR', status, `respond.io webhook answered ${statusLine(status)}: ${text}`);
-      } catch (error) {
-        if (error instanceof ConfigurationError) throw error;
-        if (signal?.aborted) throw new RowError('RC_ABORTED', 499, 'the run was cancelled while the event was being posted', { cause: scrubCause(error) });
-        countStatus(this.counters, 'none');
-        const code = networkErrorCode(error);
-        outcome = { kind: 'network', code };
-        failure = () => new RowError('RC_UPSTREAM_NO_RESPONSE', 500, this.clean(`no answer from respond.io webhook: ${describeNoResponse(code, this.timeoutMs, error)}`), { cause: scrubCause(error) });
-      }
-      const decision = decideRetry(outcome, { method: 'POST', attempts, waitedMs, policy: this.policy, random: this.random, wallNowMs: this.wallClock() });
-      if (decision.action === 'stop') throw failure();
-      if (decision.action === 'give-up') {
-        const last = failure();
-        if (attempts >= this.policy.maxAttempts) throw last;
-        throw new RowError('RC_RETRY_BUDGET_EXHAUSTED', last instanceof RowError ? last.statusCode : 500, `${last.message} (not retried: ${decision.why})`);
-      }
-      this.counters.retries += 1;
-      if (decision.reason === 'rate-limited') this.counters.rateLimitWaitMs += decision.waitMs;
-      this.logger.debug({ attempt: attempts, reason: decision.reason, waitMs: decision.waitMs }, 'custom channel webhook: retrying with the same mIds');
-      waitedMs += decision.waitMs;
-      await this.clock.sleep(decision.waitMs, signal);
-    }
   }
 }
 

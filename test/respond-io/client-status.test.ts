@@ -27,7 +27,7 @@ t.test('200: sends the bearer token, user-agent and JSON accept; returns the raw
     .reply(200, contactBody, { 'content-type': 'application/json' });
   const { client } = testClient();
   t.same(await client.getContact('id:12345'), contactBody);
-  t.same(client.stats(), { requests: 1, retries: 0, rateLimited: 0, rateLimitWaitMs: 0, byStatus: { 200: 1 } });
+  t.same(client.stats(), { requests: 1, retries: 0, rateLimited: 0, rateLimitWaitMs: 0, rateLimitWaitRowMs: 0, byStatus: { 200: 1 } });
   scope.done();
 });
 
@@ -78,7 +78,7 @@ t.test('400 / 403 / 404 / 500: one request, StatusCode = status, Message = body.
   }
   t.ok(await client.getContact('id:6'), 'a 403 is not latched: the next row is requested');
   // Five calls on GET /contact/{identifier} one after the other: still spaced 100 ms apart (10/s), hence 400 ms.
-  t.same(client.stats(), { requests: 6, retries: 0, rateLimited: 0, rateLimitWaitMs: 400, byStatus: { 200: 1, 400: 1, 403: 1, 404: 2, 500: 1 } }, 'no retry for 4xx or 500');
+  t.same(client.stats(), { requests: 6, retries: 0, rateLimited: 0, rateLimitWaitMs: 400, rateLimitWaitRowMs: 400, byStatus: { 200: 1, 400: 1, 403: 1, 404: 2, 500: 1 } }, 'no retry for 4xx or 500');
   scope.done();
 });
 
@@ -102,7 +102,7 @@ t.test('429 then 200: waits Retry-After (seconds), counted as rate-limit wait', 
     .get('/v2/contact/id:1').reply(200, contactBody);
   const { client } = testClient();
   t.same(await client.getContact('id:1'), contactBody);
-  t.same(client.stats(), { requests: 2, retries: 1, rateLimited: 1, rateLimitWaitMs: 3000, byStatus: { 200: 1, 429: 1 } });
+  t.same(client.stats(), { requests: 2, retries: 1, rateLimited: 1, rateLimitWaitMs: 3000, rateLimitWaitRowMs: 3000, byStatus: { 200: 1, 429: 1 } });
   scope.done();
 });
 
@@ -137,7 +137,7 @@ t.test('449 then 200: a delayed retry (resource still being created)', async (t)
   const { client, clock } = testClient();
   await client.getContact('id:1');
   t.ok(clock.requested.includes(2000), 'waited the first 449 delay, 2 s');
-  t.same(client.stats(), { requests: 2, retries: 1, rateLimited: 0, rateLimitWaitMs: 0, byStatus: { 200: 1, 449: 1 } });
+  t.same(client.stats(), { requests: 2, retries: 1, rateLimited: 0, rateLimitWaitMs: 0, rateLimitWaitRowMs: 0, byStatus: { 200: 1, 449: 1 } });
   scope.done();
 });
 
@@ -148,7 +148,7 @@ t.test('503 then 200 on a GET: backoff with full jitter, then success', async (t
   const { client, clock } = testClient();
   await client.getContact('id:1');
   t.ok(clock.requested.includes(250), 'random 0.5 × 500 ms base');
-  t.same(client.stats(), { requests: 2, retries: 1, rateLimited: 0, rateLimitWaitMs: 0, byStatus: { 200: 1, 503: 1 } });
+  t.same(client.stats(), { requests: 2, retries: 1, rateLimited: 0, rateLimitWaitMs: 0, rateLimitWaitRowMs: 0, byStatus: { 200: 1, 503: 1 } });
   scope.done();
 });
 
@@ -159,7 +159,7 @@ t.test('502 with an HTML body, every attempt: budget exhausted, last status 502,
   const error = await failure(client.getContact('id:1'));
   t.match(error, { code: 'RC_RETRY_BUDGET_EXHAUSTED', statusCode: 502, message: /gave up after HTTP 502 Bad Gateway: 3 attempts made/ });
   t.match(error.message, '<html> <head><title>502 Bad Gateway</title></head> <body>', 'raw text, on one line');
-  t.same(client.stats(), { requests: 3, retries: 2, rateLimited: 0, rateLimitWaitMs: 0, byStatus: { 502: 3 } });
+  t.same(client.stats(), { requests: 3, retries: 2, rateLimited: 0, rateLimitWaitMs: 0, rateLimitWaitRowMs: 0, byStatus: { 502: 3 } });
   scope.done();
 });
 
@@ -198,7 +198,7 @@ t.test('connection reset: retried on a GET; a 500 naming ECONNRESET when not ret
   const { client } = testClient();
   await client.getContact('id:1');
   t.equal(client.stats().retries, 1);
-  const { client: noRetry, logs } = testClient({ retryPolicy: { retryTransientMethods: [] } });
+  const { client: noRetry, logs } = testClient({ retryPolicy: { transientErrorCodes: [] } });
   const error = await failure(noRetry.getContact('id:2'));
   t.match(error, { code: 'RC_UPSTREAM_NO_RESPONSE', statusCode: 500, message: 'no response from respond.io on GET /contact/{identifier}: connection reset (ECONNRESET)' });
   t.same(leaks(error, logs), [], 'the token leaks nowhere');

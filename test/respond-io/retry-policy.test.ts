@@ -26,22 +26,23 @@ t.test('full-jitter backoff stays within [0, min(max, base·2^(n-1)))', async (t
 });
 
 const context = (overrides: Partial<RetryContext> = {}): RetryContext => ({
-  method: 'GET', attempts: 1, waitedMs: 0, policy: resolveRetryPolicy(undefined), random: () => 0.5, wallNowMs: WALL, ...overrides,
+  idempotent: true, attempts: 1, waitedMs: 0, policy: resolveRetryPolicy(undefined), random: () => 0.5, wallNowMs: WALL, ...overrides,
 });
 
 t.test('the policy table: what is retried, how long it waits', async (t) => {
   t.same(decideRetry({ kind: 'status', status: 429, retryAfter: '4' }, context()), { action: 'retry', reason: 'rate-limited', waitMs: 4000 });
   t.same(decideRetry({ kind: 'status', status: 429 }, context()), { action: 'retry', reason: 'rate-limited', waitMs: 1000 }, 'no Retry-After: 1 s');
-  t.same(decideRetry({ kind: 'status', status: 429, retryAfter: '4' }, context({ method: 'POST' })), { action: 'retry', reason: 'rate-limited', waitMs: 4000 }, 'a 429 was not processed: a POST retries too');
+  t.same(decideRetry({ kind: 'status', status: 429, retryAfter: '4' }, context({ idempotent: false })), { action: 'retry', reason: 'rate-limited', waitMs: 4000 }, 'a 429 was not processed: a POST retries too');
   t.same(decideRetry({ kind: 'status', status: 449 }, context({ attempts: 2 })), { action: 'retry', reason: 'queued', waitMs: 4000 });
   for (const status of [502, 503, 504]) t.same(decideRetry({ kind: 'status', status }, context()), { action: 'retry', reason: 'transient', waitMs: 250 }, `GET ${status}`);
   for (const code of ['ETIMEDOUT', 'ECONNRESET']) t.equal(decideRetry({ kind: 'network', code }, context()).action, 'retry', `GET ${code}`);
-  for (const status of [400, 401, 403, 404, 409, 422, 500]) t.same(decideRetry({ kind: 'status', status }, context()), { action: 'stop' }, `never ${status}`);
+  for (const status of [400, 403, 404, 409, 422, 500]) t.same(decideRetry({ kind: 'status', status }, context()), { action: 'stop' }, `never ${status}`);
+  t.same(decideRetry({ kind: 'status', status: 401 }, context()), { action: 'token-rejected' }, '401 rejects the token');
   t.same(decideRetry({ kind: 'network', code: 'ENOTFOUND' }, context()), { action: 'stop' }, 'DNS failure is not transient');
-  t.same(decideRetry({ kind: 'network', code: 'ETIMEDOUT' }, context({ method: 'POST' })), { action: 'stop' }, 'a POST that timed out may have landed');
-  t.same(decideRetry({ kind: 'status', status: 503 }, context({ method: 'POST' })), { action: 'stop' });
-  const postsToo = resolveRetryPolicy({ retryTransientMethods: ['GET', 'POST'] });
-  t.equal(decideRetry({ kind: 'network', code: 'ECONNRESET' }, context({ method: 'POST', policy: postsToo })).action, 'retry', 'unless the policy says so');
+  t.same(decideRetry({ kind: 'network', code: 'ETIMEDOUT' }, context({ idempotent: false })), { action: 'stop' }, 'a POST that timed out may have landed');
+  t.same(decideRetry({ kind: 'status', status: 503 }, context({ idempotent: false })), { action: 'stop' });
+  t.equal(decideRetry({ kind: 'network', code: 'ECONNRESET' }, context({ idempotent: false })).action, 'stop', 'a reset POST may have landed');
+  t.equal(decideRetry({ kind: 'network', code: 'ECONNREFUSED' }, context({ idempotent: false })).action, 'retry', 'a refused connection never carried the POST');
 });
 
 t.test('caps: attempts, single wait, total wait → give-up with the reason', async (t) => {
@@ -57,7 +58,7 @@ t.test('policy overrides are validated, naming field, range and value', async (t
   t.throws(() => resolveRetryPolicy({ maxAttempts: 0 }), { code: 'RC_INVALID_OPTION', message: 'retryPolicy.maxAttempts must be an integer from 1 to 20, got 0' });
   t.throws(() => resolveRetryPolicy({ backoffBaseMs: 1.5 }), { message: /retryPolicy.backoffBaseMs must be an integer from 0 to 3600000, got 1.5/ });
   t.throws(() => resolveRetryPolicy({ transientStatusCodes: [404] }), { message: /list of 5xx status codes, got \[404\]/ });
-  t.throws(() => resolveRetryPolicy({ retryTransientMethods: ['FETCH'] }), { message: /retryTransientMethods must be a list of GET\/POST/ });
+  t.throws(() => resolveRetryPolicy({ retryTransientMethods: ['GET'] }), { message: /retryPolicy.retryTransientMethods is not a retry policy field/ }, 'gone: the manifest says what is idempotent');
   t.throws(() => resolveRetryPolicy({ maxAttempt: 3 }), { message: /retryPolicy.maxAttempt is not a retry policy field/ });
   t.throws(() => resolveRetryPolicy('fast'), { message: /retryPolicy must be an object, got "fast"/ });
 });

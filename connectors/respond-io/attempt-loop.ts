@@ -1,0 +1,170 @@
+import type { Clock } from '../../runtime/clock.js';
+import { copyStats, countStatus, noUpstreamStats, type UpstreamStats } from '../../runtime/connector.js';
+import { ConfigurationError, RowError } from '../../runtime/errors.js';
+import type { Logger } from '../../runtime/logger.js';
+import { scrubCause } from '../../runtime/scrub-cause.js';
+import type { HttpMethod } from './endpoints.js';
+import { describeNoResponse, networkErrorCode, statusLine } from './error-mapping.js';
+import type { HttpTransport } from './http.js';
+import type { AttemptEnding } from './outcome-table.js';
+import { sharedLimiter } from './pacer.js';
+import { RateLimitWait } from './rate-limit-wait.js';
+import { decideRetry, type RetryPolicy } from './retry-policy.js';
+
+/** One client's settings for its loop (one client = one run). */
+export interface AttemptLoopOptions {
+  transport: HttpTransport;
+  /** Scrubs the credential from every text built from upstream data (a proxy could echo the Authorization header). */
+  clean: (text: string) => string;
+  policy: RetryPolicy;
+  clock: Clock;
+  random: () => number;
+  wallClock: () => number;
+  logger: Logger;
+  timeoutMs: number;
+  /** Limiters are shared per organization (pacer.ts): a 429 seen by one client pauses the endpoint for all. */
+  organization: string;
+  /** The credential as messages name it: 'the token', 'the Custom Channel API Token'. */
+  credential: string;
+  /** A non-2xx answer's body → the row's Message (respond.io's `message`, or the raw text). */
+  describeStatus(status: number, body: string): string;
+}
+
+/** One call: what goes out, and the manifest entry's facts about it. */
+export interface AttemptCall {
+  /** The endpoint as logs, limiters and messages name it: 'GET /contact/{identifier}'. */
+  key: string;
+  method: HttpMethod;
+  /** Relative to the transport's prefix URL (no leading slash); '' for the prefix itself. */
+  url: string;
+  searchParams?: Readonly<Record<string, string | number | boolean>> | undefined;
+  /** Sent as JSON; a string is sent as is (already serialized: every retry sends the same bytes). */
+  body?: unknown;
+  /** Whether a 5xx or a timeout may be repeated (the manifest's `idempotent`). */
+  idempotent: boolean;
+  /** Spacing between sends on this endpoint, 0 for none (a 429 still pauses it). */
+  intervalMs: number;
+  signal?: AbortSignal | undefined;
+  /** Awaited right before a request of a call that is not idempotent leaves, after pacing, once per attempt. */
+  beforeSend?: (() => Promise<void>) | undefined;
+}
+
+export interface AttemptAnswer {
+  status: number;
+  body: string;
+  attempts: number;
+}
+
+/**
+ * The one attempt loop of every HTTP call to respond.io (API client and webhook client): pacing, the outcome table
+ * (outcome-table.ts), waits and caps (retry-policy.ts), the 401 latch, one accounting, one set of errors:
+ * - aborted → RowError RC_ABORTED 500 (error-behavior.md: 500 when no response came);
+ * - 401 → ConfigurationError RC_TOKEN_REJECTED, and no further request with that credential in the run;
+ * - gave up → RowError RC_RETRY_BUDGET_EXHAUSTED with the last status (500 when no response), the last error kept
+ *   in the message and as cause;
+ * - any other failure → RowError with the answer's status (RC_UPSTREAM_HTTP_ERROR) or 500 (RC_UPSTREAM_NO_RESPONSE).
+ */
+export class AttemptLoop {
+  private readonly counters: UpstreamStats = noUpstreamStats();
+  private readonly waits: RateLimitWait;
+  private tokenRejected: string | undefined;
+
+  constructor(private readonly options: AttemptLoopOptions) {
+    this.waits = new RateLimitWait(options.clock);
+  }
+
+  /** The client's traffic; rateLimitWaitMs is wall-clock time (never more than the run), rateLimitWaitRowMs the sum over calls. */
+  stats(): UpstreamStats {
+    return { ...copyStats(this.counters), rateLimitWaitMs: this.waits.wallMs, rateLimitWaitRowMs: this.waits.rowMs };
+  }
+
+  async run(call: AttemptCall): Promise<AttemptAnswer> {
+    const { policy, clock, logger, clean } = this.options;
+    const { signal } = call;
+    this.throwIfRejected();
+    const limiter = sharedLimiter(clock, this.options.organization, call.key);
+    let attempts = 0;
+    let waitedMs = 0;
+    for (;;) {
+      // Another row's 429 paused the endpoint for longer than this row may wait: fail now, without a request.
+      const paused = limiter.pauseRemainingMs();
+      if (paused > policy.maxSingleWaitMs) {
+        throw new RowError('RC_RETRY_BUDGET_EXHAUSTED', 429, `${call.key} is paused by respond.io (429 Retry-After) for ${Math.ceil(paused)} ms more, longer than retryPolicy.maxSingleWaitMs ${policy.maxSingleWaitMs}`);
+      }
+      const waited = this.waits.begin();
+      try {
+        await limiter.acquire(call.intervalMs, signal);
+      } catch {
+        throw this.aborted(signal);
+      } finally {
+        waited();
+      }
+      // Rows queued behind the one that got the 401 must not send either.
+      this.throwIfRejected();
+      if (!call.idempotent && call.beforeSend) await call.beforeSend();
+
+      attempts += 1;
+      this.counters.requests += 1;
+      if (attempts > 1) this.counters.retries += 1;
+      let ending: AttemptEnding;
+      let failure: RowError;
+      try {
+        const pending = this.options.transport.got(call.url, {
+          method: call.method,
+          ...(call.searchParams ? { searchParams: { ...call.searchParams } } : {}),
+          ...(typeof call.body === 'string' ? { body: call.body, headers: { 'content-type': 'application/json' } } : call.body !== undefined ? { json: call.body } : {}),
+          ...(signal ? { signal } : {}),
+        });
+        // The pace counts from when the request really left, not from when the limiter let it through (pacer.ts).
+        pending.on('request', (outgoing) => outgoing.once('finish', () => limiter.noteSent(clock.now())));
+        const response = await pending;
+        const status = response.statusCode;
+        countStatus(this.counters, status);
+        if (status >= 200 && status < 300) return { status, body: response.body, attempts };
+        if (status === 429) this.counters.rateLimited += 1;
+        ending = { kind: 'status', status, retryAfter: response.headers['retry-after'] };
+        failure = new RowError('RC_UPSTREAM_HTTP_ERROR', status, clean(this.options.describeStatus(status, response.body)));
+      } catch (error) {
+        if (signal?.aborted) throw this.aborted(signal, error);
+        countStatus(this.counters, 'none');
+        const code = networkErrorCode(error);
+        ending = { kind: 'network', code };
+        // The got error holds the request options, the Authorization header included: only a scrubbed copy is kept.
+        failure = new RowError('RC_UPSTREAM_NO_RESPONSE', 500, clean(`no response from respond.io on ${call.key}: ${describeNoResponse(code, this.options.timeoutMs, error)}`), { cause: scrubCause(error) });
+      }
+
+      const decision = decideRetry(ending, { idempotent: call.idempotent, attempts, waitedMs, policy, random: this.options.random, wallNowMs: this.options.wallClock() });
+      if (decision.action === 'token-rejected') {
+        this.tokenRejected = `respond.io rejected ${this.options.credential} (401): ${failure.message}`;
+        logger.error({ endpoint: call.key, status: 401 }, `respond.io rejected ${this.options.credential}: no further request is made with it in this run`);
+        this.throwIfRejected();
+      }
+      if (decision.action === 'stop' || decision.action === 'token-rejected') throw failure;
+      if (decision.reason === 'rate-limited') limiter.pauseUntil(clock.now() + decision.waitMs);
+      const last = ending.kind === 'status' ? statusLine(ending.status) : `no response (${ending.code})`;
+      if (decision.action === 'give-up') {
+        throw new RowError('RC_RETRY_BUDGET_EXHAUSTED', failure.statusCode, `${call.key} gave up after ${last}: ${decision.why}; last error: ${failure.message}`, { cause: failure });
+      }
+      logger.debug({ endpoint: call.key, attempt: attempts, last, reason: decision.reason, waitMs: decision.waitMs }, 'respond.io call will be retried');
+      waitedMs += decision.waitMs;
+      // A 429's wait happens in the limiter (paused for every row above, and counted there); the others wait here.
+      if (decision.reason !== 'rate-limited') {
+        try {
+          await clock.sleep(decision.waitMs, signal);
+        } catch {
+          throw this.aborted(signal);
+        }
+      }
+    }
+  }
+
+  private throwIfRejected(): void {
+    if (this.tokenRejected !== undefined) throw new ConfigurationError('RC_TOKEN_REJECTED', this.tokenRejected);
+  }
+
+  private aborted(signal: AbortSignal | undefined, cause?: unknown): RowError {
+    const reason: unknown = signal?.reason;
+    const text = reason instanceof Error ? reason.message : reason === undefined ? 'aborted' : String(reason);
+    return new RowError('RC_ABORTED', 500, this.options.clean(`request cancelled: ${text}`), cause === undefined ? undefined : { cause: scrubCause(cause) });
+  }
+}
