@@ -1,15 +1,11 @@
-import type { Clock } from '../../runtime/clock.js';
 import { defineConnector, type RunEnvironment } from '../../runtime/connector.js';
-import { ConfigurationError, RowError } from '../../runtime/errors.js';
+import { RowError } from '../../runtime/errors.js';
 import type { CustomChannelConnection, CustomChannelSendEventRequest, CustomChannelSendEventResponse } from '../../schemas/generated/row-types.js';
 import { formatIssues } from '../../runtime/schema-issues.js';
 import type { Columns } from '../respond-io/columns.js';
-import type { RetryPolicy } from '../respond-io/retry-policy.js';
+import { connectorClientOptions } from '../respond-io/client-options.js';
 import { WebhookClient, WebhookPayloadError } from '../respond-io/webhook-client.js';
 import { columnName, rowToEvents } from './row-to-event.js';
-
-/** connectorOptions understood here: the respond.io family's, so one host configuration fits every connector. */
-const KNOWN_OPTIONS = ['timeoutMs', 'retryPolicy', 'clock', 'random', 'wallClock'] as const;
 
 /**
  * Respond.io - Custom Channel Send Event: one row → one message, message echo or receipt posted to respond.io's
@@ -19,7 +15,7 @@ export const customChannelSendEvent = defineConnector<CustomChannelSendEventRequ
   id: 'custom-channel-send-event',
   open(environment) {
     const client = clientFrom(environment);
-    const wallClock = (environment.connectorOptions.wallClock as (() => number) | undefined) ?? Date.now;
+    const wallClock = connectorClientOptions(environment).wallClock ?? Date.now;
     return {
       async process(row, context) {
         const input = rowToEvents(row, wallClock);
@@ -40,22 +36,13 @@ export const customChannelSendEvent = defineConnector<CustomChannelSendEventRequ
 
 function clientFrom(environment: RunEnvironment): WebhookClient {
   const connection = environment.connection as unknown as CustomChannelConnection;
-  const options = environment.connectorOptions;
-  for (const key of Object.keys(options)) {
-    if (!(KNOWN_OPTIONS as readonly string[]).includes(key)) {
-      throw new ConfigurationError('RC_INVALID_OPTION', `connector option ${JSON.stringify(key)} is not one of the custom channel client's (${KNOWN_OPTIONS.join(', ')})`);
-    }
-  }
   return new WebhookClient({
+    // Checked by the client against 'Respond.io - Client Options'; the Connection's fields win over an option.
+    ...connectorClientOptions(environment),
     channelId: connection['Channel ID'],
     apiToken: connection['API Token'],
     idType: connection['ID type'],
-    ...(connection['Webhook URL'] !== undefined ? { webhookUrl: connection['Webhook URL'] } : {}),
-    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs as number } : {}),
-    ...(options.retryPolicy !== undefined ? { retryPolicy: options.retryPolicy as Partial<RetryPolicy> } : {}),
-    ...(options.clock !== undefined ? { clock: options.clock as Clock } : {}),
-    ...(options.random !== undefined ? { random: options.random as () => number } : {}),
-    ...(options.wallClock !== undefined ? { wallClock: options.wallClock as () => number } : {}),
+    webhookUrl: connection['Webhook URL'],
     idempotent: environment.endpoint.idempotent,
     logger: environment.logger,
     registry: environment.registry,

@@ -1,35 +1,14 @@
-import { ConfigurationError } from '../../runtime/errors.js';
+import type { ClientOptions } from '../../schemas/generated/row-types.js';
 import { calculateQueuedDelay, calculateRetryDelay } from './calculate-retry-delay.js';
 import { classifyAttempt, OUTCOME_TABLE, outcomeOf, type AttemptEnding } from './outcome-table.js';
 import { parseRetryAfter } from './retry-after.js';
 
 /**
- * How long the attempt loop waits before a retry, and when it gives up (WHETHER it retries is outcome-table.ts'). Every wait is capped:
- * a call whose next wait would pass a cap ends as RC_RETRY_BUDGET_EXHAUSTED with the last status.
+ * How long the attempt loop waits before a retry, and when it gives up (WHETHER it retries is outcome-table.ts'). Every
+ * wait is capped: a call whose next wait would pass a cap ends as RC_RETRY_BUDGET_EXHAUSTED with the last status. The
+ * fields and their ranges are declared in schemas/respond-io-client-options-1.0.0.json (retryPolicy).
  */
-export interface RetryPolicy {
-  /** Attempts per call, the first one included. */
-  maxAttempts: number;
-  /** Longest single wait before a retry (a Retry-After, a 449 delay or a backoff). */
-  maxSingleWaitMs: number;
-  /** Longest sum of the retry waits of one call. */
-  maxTotalWaitMs: number;
-  /** 429 without a usable Retry-After waits this long. */
-  defaultRetryAfterMs: number;
-  /** 449 (resource still being created): deterministic doubling from queuedBaseMs up to queuedMaxMs. */
-  queuedBaseMs: number;
-  queuedMaxMs: number;
-  /** Transient failures: exponential backoff with full jitter, from backoffBaseMs up to backoffMaxMs. */
-  backoffBaseMs: number;
-  backoffMaxMs: number;
-  /** Statuses retried on idempotent endpoints only (a call that is not may have been processed). */
-  transientStatusCodes: number[];
-  /**
-   * Network failures worth another attempt: on idempotent endpoints, or on any when the request provably never left
-   * (outcome-table.ts NOT_SENT_ERROR_CODES). DNS ENOTFOUND is not one by default: it will not fix itself within a row.
-   */
-  transientErrorCodes: string[];
-}
+export type RetryPolicy = Required<NonNullable<ClientOptions['retryPolicy']>>;
 
 export const defaultRetryPolicy: Readonly<RetryPolicy> = Object.freeze<RetryPolicy>({
   maxAttempts: 5,
@@ -43,49 +22,6 @@ export const defaultRetryPolicy: Readonly<RetryPolicy> = Object.freeze<RetryPoli
   transientStatusCodes: [502, 503, 504],
   transientErrorCodes: ['ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED'],
 });
-
-const integerFields: Record<string, [min: number, max: number]> = {
-  maxAttempts: [1, 20],
-  maxSingleWaitMs: [0, 3_600_000],
-  maxTotalWaitMs: [0, 24 * 3_600_000],
-  defaultRetryAfterMs: [0, 3_600_000],
-  queuedBaseMs: [0, 3_600_000],
-  queuedMaxMs: [0, 3_600_000],
-  backoffBaseMs: [0, 3_600_000],
-  backoffMaxMs: [0, 3_600_000],
-};
-
-const bad = (message: string): ConfigurationError => new ConfigurationError('RC_INVALID_OPTION', message);
-
-/** Defaults overlaid with a partial override, validated: messages name the field, the range and the value. */
-export function resolveRetryPolicy(override: unknown): RetryPolicy {
-  if (override === undefined) return { ...defaultRetryPolicy };
-  if (override === null || typeof override !== 'object' || Array.isArray(override)) throw bad(`retryPolicy must be an object, got ${JSON.stringify(override)}`);
-  const policy: RetryPolicy = { ...defaultRetryPolicy };
-  for (const [field, value] of Object.entries(override)) {
-    if (value === undefined) continue;
-    const range = integerFields[field];
-    if (range) {
-      if (!Number.isInteger(value) || (value as number) < range[0] || (value as number) > range[1]) {
-        throw bad(`retryPolicy.${field} must be an integer from ${range[0]} to ${range[1]}, got ${JSON.stringify(value)}`);
-      }
-      (policy as unknown as Record<string, number>)[field] = value as number;
-    } else if (field === 'transientStatusCodes') {
-      if (!Array.isArray(value) || !value.every((code) => Number.isInteger(code) && code >= 500 && code <= 599)) {
-        throw bad(`retryPolicy.transientStatusCodes must be a list of 5xx status codes, got ${JSON.stringify(value)}`);
-      }
-      policy.transientStatusCodes = [...value];
-    } else if (field === 'transientErrorCodes') {
-      if (!Array.isArray(value) || !value.every((code) => typeof code === 'string' && /^E[A-Z_]+$/.test(code))) {
-        throw bad(`retryPolicy.transientErrorCodes must be a list of error codes like "ECONNRESET", got ${JSON.stringify(value)}`);
-      }
-      policy.transientErrorCodes = [...value];
-    } else {
-      throw bad(`retryPolicy.${field} is not a retry policy field (known: ${[...Object.keys(integerFields), 'transientStatusCodes', 'transientErrorCodes'].join(', ')})`);
-    }
-  }
-  return policy;
-}
 
 export type { AttemptEnding as AttemptOutcome } from './outcome-table.js';
 

@@ -1,9 +1,8 @@
-import { systemClock, type Clock } from '../../runtime/clock.js';
 import type { UpstreamStats } from '../../runtime/connector.js';
 import { ConfigurationError, RowError } from '../../runtime/errors.js';
 import { silentLogger, type Logger } from '../../runtime/logger.js';
 import { SchemaRegistry } from '../../runtime/schema-registry.js';
-import type { CustomChannelWebhookContact, CustomChannelWebhookEvent, CustomChannelWebhookMessageContent, CustomChannelWebhookPayload } from '../../schemas/generated/row-types.js';
+import type { ClientOptions, CustomChannelWebhookContact, CustomChannelWebhookEvent, CustomChannelWebhookMessageContent, CustomChannelWebhookPayload } from '../../schemas/generated/row-types.js';
 import { formatIssues, type PlainIssue } from '../../runtime/schema-issues.js';
 import { CustomChannelValidator, idTypes, type IdType } from './custom-channel-rules.js';
 import { redactor } from '../../runtime/secrets.js';
@@ -12,37 +11,30 @@ import type { CallContext } from './client.js';
 import { httpErrorMessage, statusLine } from './error-mapping.js';
 import { createTransport } from './http.js';
 import { organizationKey } from './pacer.js';
-import { resolveRetryPolicy, type RetryPolicy } from './retry-policy.js';
+import { resolveFamilyOptions, type ClientHooks } from './client-options.js';
 import { webhookEventKey, WebhookLedger } from './webhook-ledger.js';
 
 export const DEFAULT_WEBHOOK_URL = 'https://app.respond.io/custom/channel/webhook/';
-export const DEFAULT_WEBHOOK_TIMEOUT_MS = 15_000;
 
-export interface WebhookClientOptions {
+/** The channel's Connection, the family's options (schemas/respond-io-client-options-1.0.0.json) and hooks. */
+export interface WebhookClientOptions extends ClientOptions, ClientHooks {
   channelId: string;
   /** The channel's API Token: sent as the Bearer token, never in a message or a log line. */
   apiToken: string;
   idType: IdType;
   /** respond.io's webhook (sources disagree on the host, so it is configurable). */
-  webhookUrl?: string;
-  timeoutMs?: number;
-  /** Overrides of the respond.io retry policy (connectors/respond-io/retry-policy.ts). */
-  retryPolicy?: Partial<RetryPolicy>;
+  webhookUrl?: string | undefined;
   /**
    * Whether a 5xx or a timeout may be posted again (the manifest's `idempotent` for Send Event). Default false: that
    * respond.io de-duplicates repeated mIds is not documented, so only refused posts (429, 449) and posts that never
    * left (connection refused) are repeated.
    */
-  idempotent?: boolean;
-  clock?: Clock;
-  random?: () => number;
-  /** Date.now()-style wall clock, for Retry-After dates. */
-  wallClock?: () => number;
-  logger?: Logger;
+  idempotent?: boolean | undefined;
+  logger?: Logger | undefined;
   /** The plugin's schema registry (the Send Event connector passes its run's); a standalone client loads its own. */
-  registry?: SchemaRegistry;
+  registry?: SchemaRegistry | undefined;
   /** How many accepted events to remember (default 100,000), so an accepted event is never posted again. */
-  rememberAccepted?: number;
+  rememberAccepted?: number | undefined;
 }
 
 /** An event as the caller builds it: the generated type, with the message's type-specific fields let in. */
@@ -97,30 +89,28 @@ export class WebhookClient {
   private readonly loop: AttemptLoop;
 
   constructor(options: WebhookClientOptions) {
-    if (typeof options.channelId !== 'string' || options.channelId === '') throw new ConfigurationError('RC_INVALID_CONNECTION', 'Channel ID is missing');
-    if (typeof options.apiToken !== 'string' || options.apiToken === '') throw new ConfigurationError('RC_INVALID_CONNECTION', 'API Token is missing');
-    if (!idTypes.includes(options.idType)) throw new ConfigurationError('RC_INVALID_CONNECTION', `ID type must be ${idTypes.join(' or ')}, got ${JSON.stringify(options.idType)}`);
-    this.webhookUrl = checkUrl(options.webhookUrl ?? DEFAULT_WEBHOOK_URL);
-    const timeoutMs = options.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS;
-    if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 600_000) {
-      throw new ConfigurationError('RC_INVALID_OPTION', `timeoutMs must be an integer from 1 to 600000, got ${JSON.stringify(options.timeoutMs)}`);
-    }
-    this.channelId = options.channelId;
-    this.idType = options.idType;
-    this.idempotent = options.idempotent ?? false;
-    this.validator = new CustomChannelValidator(options.registry ?? SchemaRegistry.load());
-    this.ledger = new WebhookLedger(options.rememberAccepted ?? 100_000);
-    this.transport = createTransport(this.webhookUrl, options.apiToken, timeoutMs);
+    const { channelId, apiToken, idType, webhookUrl, idempotent, logger, registry = SchemaRegistry.load(), rememberAccepted, ...family } = options;
+    if (typeof channelId !== 'string' || channelId === '') throw new ConfigurationError('RC_INVALID_CONNECTION', 'Channel ID is missing');
+    if (typeof apiToken !== 'string' || apiToken === '') throw new ConfigurationError('RC_INVALID_CONNECTION', 'API Token is missing');
+    if (!idTypes.includes(idType)) throw new ConfigurationError('RC_INVALID_CONNECTION', `ID type must be ${idTypes.join(' or ')}, got ${JSON.stringify(idType)}`);
+    this.webhookUrl = checkUrl(webhookUrl ?? DEFAULT_WEBHOOK_URL);
+    const resolved = resolveFamilyOptions(family, registry);
+    this.channelId = channelId;
+    this.idType = idType;
+    this.idempotent = idempotent ?? false;
+    this.validator = new CustomChannelValidator(registry);
+    this.ledger = new WebhookLedger(rememberAccepted ?? 100_000);
+    this.transport = createTransport(this.webhookUrl, apiToken, resolved.timeoutMs);
     this.loop = new AttemptLoop({
       transport: this.transport,
-      clean: redactor([options.apiToken]),
-      policy: resolveRetryPolicy(options.retryPolicy),
-      clock: options.clock ?? systemClock,
-      random: options.random ?? Math.random,
-      wallClock: options.wallClock ?? Date.now,
-      logger: options.logger ?? silentLogger,
-      timeoutMs,
-      organization: organizationKey(options.apiToken, this.webhookUrl),
+      clean: redactor([apiToken]),
+      policy: resolved.retryPolicy,
+      clock: resolved.clock,
+      random: resolved.random,
+      wallClock: resolved.wallClock,
+      logger: logger ?? silentLogger,
+      timeoutMs: resolved.timeoutMs,
+      organization: organizationKey(apiToken, this.webhookUrl),
       credential: 'the Custom Channel API Token',
       describeStatus: (status, body) => `${statusLine(status)}: ${httpErrorMessage(status, customChannelErrorText(body))}`,
     });

@@ -794,6 +794,67 @@ export interface GetMessageResponse {
   DeliveryStatuses: JsonValue | null;
 }
 
+/** Respond.io - Client Options 1.0.0 */
+
+/**
+ * connectorOptions of the respond.io connector family (API client and Custom Channel webhook client), set by a host, not per row. Test hooks (clock, random, wallClock) are functions, not JSON: they are passed beside these and are not part of this schema.
+ */
+export interface ClientOptions {
+  /**
+   * Per attempt, whole request, in milliseconds. Default 15000.
+   */
+  timeoutMs?: number;
+  /**
+   * false: no spacing between sends (a server without limits, or a host that paces upstream itself); a 429's Retry-After still pauses the endpoint. Default true. The webhook client is never paced.
+   */
+  pacing?: boolean;
+  /**
+   * Overrides of the retry waits and caps (connectors/respond-io/retry-policy.ts). WHETHER a failure is retried comes from the outcome table and the manifest's idempotent flag.
+   */
+  retryPolicy?: {
+    /**
+     * Attempts per call, the first one included. Default 5.
+     */
+    maxAttempts?: number;
+    /**
+     * Longest single wait before a retry (a Retry-After, a 449 delay or a backoff). Default 60000.
+     */
+    maxSingleWaitMs?: number;
+    /**
+     * Longest sum of the retry waits of one call. Default 120000.
+     */
+    maxTotalWaitMs?: number;
+    /**
+     * A 429 without a usable Retry-After waits this long. Default 1000.
+     */
+    defaultRetryAfterMs?: number;
+    /**
+     * 449: the first delay, doubled per retry. Default 2000.
+     */
+    queuedBaseMs?: number;
+    /**
+     * 449: the longest delay. Default 30000.
+     */
+    queuedMaxMs?: number;
+    /**
+     * Transient failures: full-jitter backoff from this base. Default 500.
+     */
+    backoffBaseMs?: number;
+    /**
+     * Transient failures: the longest backoff. Default 10000.
+     */
+    backoffMaxMs?: number;
+    /**
+     * 5xx statuses retried on idempotent endpoints. Default [502, 503, 504].
+     */
+    transientStatusCodes?: number[];
+    /**
+     * Network error codes retried (on any endpoint when the request provably never left). Default ETIMEDOUT, ECONNRESET, ECONNREFUSED, EPIPE, EAI_AGAIN, ECONNABORTED.
+     */
+    transientErrorCodes?: string[];
+  };
+}
+
 /** Respond.io - Connection 1.0.0 */
 
 /**

@@ -1,7 +1,9 @@
 import t from 'tap';
 import { calculateQueuedDelay, calculateRetryDelay } from '../../connectors/respond-io/calculate-retry-delay.js';
 import { parseRetryAfter } from '../../connectors/respond-io/retry-after.js';
-import { decideRetry, defaultRetryPolicy, resolveRetryPolicy, type RetryContext } from '../../connectors/respond-io/retry-policy.js';
+import { resolveFamilyOptions } from '../../connectors/respond-io/client-options.js';
+import { decideRetry, defaultRetryPolicy, type RetryContext } from '../../connectors/respond-io/retry-policy.js';
+import { SchemaRegistry } from '../../runtime/schema-registry.js';
 
 const WALL = Date.UTC(2024, 0, 15, 10, 0, 0); // a whole second, so HTTP-dates (second precision) are exact
 
@@ -26,7 +28,7 @@ t.test('full-jitter backoff stays within [0, min(max, base·2^(n-1)))', async (t
 });
 
 const context = (overrides: Partial<RetryContext> = {}): RetryContext => ({
-  idempotent: true, attempts: 1, waitedMs: 0, policy: resolveRetryPolicy(undefined), random: () => 0.5, wallNowMs: WALL, ...overrides,
+  idempotent: true, attempts: 1, waitedMs: 0, policy: { ...defaultRetryPolicy }, random: () => 0.5, wallNowMs: WALL, ...overrides,
 });
 
 t.test('the policy table: what is retried, how long it waits', async (t) => {
@@ -46,19 +48,23 @@ t.test('the policy table: what is retried, how long it waits', async (t) => {
 });
 
 t.test('caps: attempts, single wait, total wait → give-up with the reason', async (t) => {
-  const policy = resolveRetryPolicy({ maxAttempts: 3, maxSingleWaitMs: 5000, maxTotalWaitMs: 6000 });
+  const policy = { ...defaultRetryPolicy, maxAttempts: 3, maxSingleWaitMs: 5000, maxTotalWaitMs: 6000 };
   t.match(decideRetry({ kind: 'status', status: 503 }, context({ policy, attempts: 3 })), { action: 'give-up', why: /3 attempts made \(retryPolicy.maxAttempts 3\)/ });
   t.match(decideRetry({ kind: 'status', status: 429, retryAfter: '6' }, context({ policy })), { action: 'give-up', waitMs: 6000, why: /next wait of 6000 ms exceeds retryPolicy.maxSingleWaitMs 5000/ });
   t.match(decideRetry({ kind: 'status', status: 429, retryAfter: '4' }, context({ policy, attempts: 2, waitedMs: 4000 })), { action: 'give-up', why: /maxTotalWaitMs 6000 \(4000 ms waited already\)/ });
   t.equal(decideRetry({ kind: 'status', status: 429, retryAfter: '2' }, context({ policy, attempts: 2, waitedMs: 4000 })).action, 'retry', 'exactly at the total cap is allowed');
 });
 
-t.test('policy overrides are validated, naming field, range and value', async (t) => {
-  t.same(resolveRetryPolicy({ maxAttempts: 2 }), { ...defaultRetryPolicy, maxAttempts: 2 });
-  t.throws(() => resolveRetryPolicy({ maxAttempts: 0 }), { code: 'RC_INVALID_OPTION', message: 'retryPolicy.maxAttempts must be an integer from 1 to 20, got 0' });
-  t.throws(() => resolveRetryPolicy({ backoffBaseMs: 1.5 }), { message: /retryPolicy.backoffBaseMs must be an integer from 0 to 3600000, got 1.5/ });
-  t.throws(() => resolveRetryPolicy({ transientStatusCodes: [404] }), { message: /list of 5xx status codes, got \[404\]/ });
-  t.throws(() => resolveRetryPolicy({ retryTransientMethods: ['GET'] }), { message: /retryPolicy.retryTransientMethods is not a retry policy field/ }, 'gone: the manifest says what is idempotent');
-  t.throws(() => resolveRetryPolicy({ maxAttempt: 3 }), { message: /retryPolicy.maxAttempt is not a retry policy field/ });
-  t.throws(() => resolveRetryPolicy('fast'), { message: /retryPolicy must be an object, got "fast"/ });
+// Validated once, by the schema (schemas/respond-io-client-options-1.0.0.json) with the registry's Ajv: the hand-written
+// range checks are gone, so the messages are the schema describer's ("connector option 'retryPolicy.maxAttempts' …").
+t.test('policy overrides are validated against the Client Options schema, naming field, rule and value', async (t) => {
+  const registry = SchemaRegistry.load();
+  const resolve = (retryPolicy: unknown) => resolveFamilyOptions({ retryPolicy } as never, registry).retryPolicy;
+  t.same(resolve({ maxAttempts: 2 }), { ...defaultRetryPolicy, maxAttempts: 2 });
+  t.same(resolve(undefined), defaultRetryPolicy, 'unset: the defaults');
+  t.throws(() => resolve({ maxAttempts: 0 }), { code: 'RC_INVALID_OPTION', message: /connector option 'retryPolicy\.maxAttempts' must be >= 1 \(got 0\)/ });
+  t.throws(() => resolve({ backoffBaseMs: 1.5 }), { message: /'retryPolicy\.backoffBaseMs' must be an integer \(got the number 1\.5\)/ });
+  t.throws(() => resolve({ transientStatusCodes: [404] }), { message: /'retryPolicy\.transientStatusCodes\.0' must be >= 500 \(got 404\)/ });
+  t.throws(() => resolve({ retryTransientMethods: ['GET'] }), { message: /'retryPolicy\.retryTransientMethods' is not part of the schema/ }, 'gone: the manifest says what is idempotent');
+  t.throws(() => resolve('fast'), { message: /'retryPolicy' must be an object \(got the string "fast"\)/ });
 });
