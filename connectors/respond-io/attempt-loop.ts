@@ -22,6 +22,8 @@ export interface AttemptLoopOptions {
   wallClock: () => number;
   logger: Logger;
   timeoutMs: number;
+  /** Largest body accepted, counted as it arrives: past it the request is aborted (RC_UPSTREAM_BAD_BODY). */
+  maxResponseBytes: number;
   /** Limiters are shared per organization (pacer.ts): a 429 seen by one client pauses the endpoint for all. */
   organization: string;
   /** The credential as messages name it: 'the token', 'the Custom Channel API Token'. */
@@ -108,6 +110,8 @@ export class AttemptLoop {
       if (attempts > 1) this.counters.retries += 1;
       let ending: AttemptEnding;
       let failure: RowError;
+      let tooLarge: number | undefined;
+      let answered: number | undefined;
       try {
         const pending = this.options.transport.got(call.url, {
           method: call.method,
@@ -116,7 +120,19 @@ export class AttemptLoop {
           ...(signal ? { signal } : {}),
         });
         // The pace counts from when the request really left, not from when the limiter let it through (pacer.ts).
-        pending.on('request', (outgoing) => outgoing.once('finish', () => limiter.noteSent(clock.now())));
+        pending.on('request', (outgoing) => {
+          outgoing.once('finish', () => limiter.noteSent(clock.now()));
+          outgoing.once('response', (incoming: { statusCode?: number }) => (answered = incoming.statusCode));
+        });
+        // Counted as it arrives, so a huge or endless body is cut off at the cap instead of filling memory; a
+        // Content-Length past the cap (got's `total`) ends it at the first progress event, before the body.
+        const cap = this.options.maxResponseBytes;
+        pending.on('downloadProgress', (progress: { transferred: number; total?: number | undefined }) => {
+          const bytes = Math.max(progress.transferred, progress.total ?? 0);
+          if (tooLarge !== undefined || bytes <= cap) return;
+          tooLarge = bytes;
+          pending.cancel();
+        });
         const response = await pending;
         const status = response.statusCode;
         countStatus(this.counters, status);
@@ -126,6 +142,10 @@ export class AttemptLoop {
         failure = new RowError('RC_UPSTREAM_HTTP_ERROR', status, clean(this.options.describeStatus(status, response.body)));
       } catch (error) {
         if (signal?.aborted) throw this.aborted(signal, error);
+        if (tooLarge !== undefined) {
+          countStatus(this.counters, answered ?? 'none');
+          throw new RowError('RC_UPSTREAM_BAD_BODY', 500, `respond.io's answer on ${call.key} passed the response size cap of ${this.options.maxResponseBytes} bytes (maxResponseBytes; ${tooLarge} bytes or more): the request was aborted`);
+        }
         countStatus(this.counters, 'none');
         const code = networkErrorCode(error);
         ending = { kind: 'network', code };

@@ -10,6 +10,8 @@ import { defaultRetryPolicy, type RetryPolicy } from './retry-policy.js';
 export const CLIENT_OPTIONS_SCHEMA = { name: 'Respond.io - Client Options', version: '1.0.0' } as const;
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
+/** 4 MiB: respond.io's bodies are a few kB (a contact, a message, a list page of 100); see the schema. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 /** Functions a test or an embedding host injects beside the JSON options (not JSON, so not in the schema). */
 export interface ClientHooks {
@@ -25,6 +27,7 @@ export interface ClientHooks {
 export interface ResolvedFamilyOptions {
   timeoutMs: number;
   pacing: boolean;
+  maxResponseBytes: number;
   retryPolicy: RetryPolicy;
   clock: Clock;
   random: () => number;
@@ -58,6 +61,7 @@ export function resolveFamilyOptions(options: ClientOptions & ClientHooks, regis
   return {
     timeoutMs: valid.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     pacing: valid.pacing ?? true,
+    maxResponseBytes: valid.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     retryPolicy: { ...defaultRetryPolicy, ...valid.retryPolicy },
     clock,
     random,

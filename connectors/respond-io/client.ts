@@ -90,6 +90,7 @@ export function createRespondIoClient(options: RespondIoClientOptions): RespondI
     wallClock: config.wallClock,
     logger: config.logger,
     timeoutMs: config.timeoutMs,
+    maxResponseBytes: config.maxResponseBytes,
     organization: organizationKey(config.token, config.baseUrl),
     credential: 'the token',
     describeStatus: httpErrorMessage,

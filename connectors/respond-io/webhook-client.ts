@@ -110,6 +110,7 @@ export class WebhookClient {
       wallClock: resolved.wallClock,
       logger: logger ?? silentLogger,
       timeoutMs: resolved.timeoutMs,
+      maxResponseBytes: resolved.maxResponseBytes,
       organization: organizationKey(apiToken, this.webhookUrl),
       credential: 'the Custom Channel API Token',
       describeStatus: (status, body) => `${statusLine(status)}: ${httpErrorMessage(status, customChannelErrorText(body))}`,

@@ -809,6 +809,10 @@ export interface ClientOptions {
    */
   pacing?: boolean;
   /**
+   * Largest answer body accepted, counted as it arrives (and from Content-Length): past it the request is aborted and the row fails with RC_UPSTREAM_BAD_BODY naming the cap, so a huge or endless answer costs one row, never the process's memory. Default 4194304 (4 MiB); respond.io's documented bodies are a few kB.
+   */
+  maxResponseBytes?: number;
+  /**
    * Overrides of the retry waits and caps (connectors/respond-io/retry-policy.ts). WHETHER a failure is retried comes from the outcome table and the manifest's idempotent flag.
    */
   retryPolicy?: {

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import t from 'tap';
 import { createRespondIoClient, type RespondIoEndpoint } from '../../connectors/respond-io/client.js';
@@ -64,7 +66,7 @@ interface Subject {
 
 let mIds = 0;
 
-function subject(kind: 'api' | 'webhook', idempotent: boolean, extra: { timeoutMs?: number } = {}): Subject {
+function subject(kind: 'api' | 'webhook', idempotent: boolean, extra: { timeoutMs?: number; maxResponseBytes?: number } = {}): Subject {
   const clock = new FakeClock({ autoAdvance: true });
   const common = { clock, random: () => 0.5, retryPolicy: { maxAttempts: 3 }, ...extra };
   if (kind === 'api') {
@@ -88,7 +90,7 @@ function subject(kind: 'api' | 'webhook', idempotent: boolean, extra: { timeoutM
   };
 }
 
-const both = (idempotent: boolean, extra: { timeoutMs?: number } = {}): Subject[] => [subject('api', idempotent, extra), subject('webhook', idempotent, extra)];
+const both = (idempotent: boolean, extra: { timeoutMs?: number; maxResponseBytes?: number } = {}): Subject[] => [subject('api', idempotent, extra), subject('webhook', idempotent, extra)];
 
 /** Queues answers for the subject's request, in order; `done()` checks every one was used. */
 function answers(s: Subject, ...replies: Array<(interceptor: nock.Interceptor) => nock.Scope>): { done(): void } {
@@ -192,4 +194,54 @@ t.test('beforeSend: once per attempt, right before the request leaves; never for
   const refused = new Error('checkpoint store is down');
   t.equal(await failure(api!.call({ beforeSend: () => Promise.reject(refused) })), refused, 'a failing beforeSend stops the call before any request');
   t.equal(api!.stats().requests, 0);
+});
+
+t.test('response size cap: RC_UPSTREAM_BAD_BODY naming the cap, not retried, also when Content-Length announces it (both clients)', async (t) => {
+  for (const s of both(true, { maxResponseBytes: 1024 })) {
+    const scope = answers(s, (i) => i.reply(200, { text: 'a'.repeat(4096) }));
+    t.match(await failure(s.call()), { name: 'RowError', code: 'RC_UPSTREAM_BAD_BODY', statusCode: 500, message: /passed the response size cap of 1024 bytes \(maxResponseBytes/ }, `${s.name}: a 4 KiB body`);
+    scope.done();
+    const lying = answers(s, (i) => i.reply(200, '{}', { 'content-length': String(500 * 1024 * 1024) }));
+    t.match(await failure(s.call()), { code: 'RC_UPSTREAM_BAD_BODY', message: /size cap of 1024 bytes \(maxResponseBytes; 524288000 bytes or more\)/ }, `${s.name}: a Content-Length past the cap`);
+    lying.done();
+    t.match(s.stats(), { requests: 2, retries: 0, byStatus: { 200: 2 } }, `${s.name}: not retried`);
+  }
+  const [small] = both(true, { maxResponseBytes: 1024 });
+  const scope = answers(small!, (i) => i.reply(200, { id: 1, text: 'x'.repeat(900) }));
+  t.ok(await small!.call(), 'a body under the cap passes');
+  scope.done();
+});
+
+t.test('a body that never ends is cut off at the cap: a real loopback server writes until the client hangs up (both clients)', async (t) => {
+  let hungUp = 0;
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    const chunk = Buffer.alloc(16 * 1024, 0x61);
+    let open = true;
+    const pump = (): void => {
+      while (open && response.write(chunk));
+    };
+    response.on('drain', pump);
+    response.on('close', () => {
+      open = false;
+      hungUp += 1;
+    });
+    pump();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => server.close());
+  nock.enableNetConnect('127.0.0.1');
+  t.teardown(() => nock.disableNetConnect());
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const clock = new FakeClock({ autoAdvance: true });
+  const api = createRespondIoClient({ token: API_TOKEN, baseUrl: `${origin}/v2`, clock, maxResponseBytes: 64 * 1024 });
+  const hook = new WebhookClient({ channelId: 'gfd8g7fd89dgfd', apiToken: HOOK_TOKEN, idType: 'Phone Number', webhookUrl: `${origin}/hook`, clock, maxResponseBytes: 64 * 1024 });
+  t.teardown(() => (api.close(), hook.close()));
+  t.match(await failure(api.getContact('id:1')), { code: 'RC_UPSTREAM_BAD_BODY', message: /size cap of 65536 bytes/ }, 'API client');
+  t.match(await failure(hook.post(event)), { code: 'RC_UPSTREAM_BAD_BODY', message: /size cap of 65536 bytes/ }, 'webhook client');
+  await new Promise<void>((resolve) => {
+    const check = (): void => (hungUp >= 2 ? resolve() : void setImmediate(check));
+    check();
+  });
+  t.equal(hungUp, 2, 'the server saw both requests end: the endless bodies were not read on');
 });
