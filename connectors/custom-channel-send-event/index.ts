@@ -43,6 +43,7 @@ function clientFrom(environment: RunEnvironment): WebhookClient {
     apiToken: connection['API Token'],
     idType: connection['ID type'],
     webhookUrl: connection['Webhook URL'],
+    allowInsecureUrl: connection['Allow insecure URL'],
     idempotent: environment.endpoint.idempotent,
     logger: environment.logger,
     registry: environment.registry,

@@ -4,6 +4,7 @@ import type { SchemaRegistry } from '../../runtime/schema-registry.js';
 import type { ClientOptions } from '../../schemas/generated/row-types.js';
 import { resolveFamilyOptions, type ClientHooks, type ResolvedFamilyOptions } from './client-options.js';
 import { documentedRateLimits, parseEndpointKey } from './endpoints.js';
+import { checkUrlSecurity } from './url-policy.js';
 
 export { DEFAULT_TIMEOUT_MS } from './client-options.js';
 export const DEFAULT_BASE_URL = 'https://api.respond.io/v2';
@@ -18,6 +19,8 @@ export interface RespondIoClientOptions extends ClientOptions, ClientHooks {
   /** Requests per second by 'METHOD /path/{template}', over the documented table (organizations with raised limits). */
   rateLimits?: Readonly<Record<string, number | undefined>> | undefined;
   logger?: Logger | undefined;
+  /** The Connection's 'Allow insecure URL': accept a plain http:// Base URL to a host that is not loopback (warned). */
+  allowInsecureUrl?: boolean | undefined;
   /** The plugin's schema registry (its one Ajv) to check the options with; a standalone client loads its own. */
   registry?: SchemaRegistry | undefined;
 }
@@ -31,7 +34,7 @@ export interface ResolvedClientOptions extends ResolvedFamilyOptions {
 
 /** Validates every option once, at creation; messages name the option, the range and the value (never the token's). */
 export function resolveClientOptions(options: RespondIoClientOptions): ResolvedClientOptions {
-  const { token, baseUrl, rateLimits: overrides, logger = silentLogger, registry, ...family } = options;
+  const { token, baseUrl, rateLimits: overrides, logger = silentLogger, registry, allowInsecureUrl = false, ...family } = options;
   // Said without the value: it is a secret. Whitespace or control characters would break (or inject) the header.
   if (typeof token !== 'string' || token.length === 0) throw new ConfigurationError('RC_INVALID_CONNECTION', 'token is missing: set Connection.Token to a respond.io API Access Token');
   if (/[\s\u0000-\u001f\u007f]/.test(token)) throw new ConfigurationError('RC_INVALID_CONNECTION', 'token contains spaces or control characters (value not shown: it is a secret)');
@@ -45,7 +48,9 @@ export function resolveClientOptions(options: RespondIoClientOptions): ResolvedC
     }
     rateLimits[key] = rps;
   }
-  return { token, baseUrl: resolveBaseUrl(baseUrl ?? DEFAULT_BASE_URL), rateLimits, logger, ...resolveFamilyOptions(family, registry) };
+  const url = resolveBaseUrl(baseUrl ?? DEFAULT_BASE_URL);
+  checkUrlSecurity(new URL(url), 'Base URL', allowInsecureUrl, logger);
+  return { token, baseUrl: url, rateLimits, logger, ...resolveFamilyOptions(family, registry) };
 }
 
 function resolveBaseUrl(value: unknown): string {

@@ -12,6 +12,7 @@ import { httpErrorMessage, statusLine } from './error-mapping.js';
 import { createTransport } from './http.js';
 import { organizationKey } from './pacer.js';
 import { resolveFamilyOptions, type ClientHooks } from './client-options.js';
+import { checkUrlSecurity } from './url-policy.js';
 import { webhookEventKey, WebhookLedger } from './webhook-ledger.js';
 
 export const DEFAULT_WEBHOOK_URL = 'https://app.respond.io/custom/channel/webhook/';
@@ -30,6 +31,8 @@ export interface WebhookClientOptions extends ClientOptions, ClientHooks {
    * left (connection refused) are repeated.
    */
   idempotent?: boolean | undefined;
+  /** The Connection's 'Allow insecure URL': accept a plain http:// Webhook URL to a host that is not loopback (warned). */
+  allowInsecureUrl?: boolean | undefined;
   logger?: Logger | undefined;
   /** The plugin's schema registry (the Send Event connector passes its run's); a standalone client loads its own. */
   registry?: SchemaRegistry | undefined;
@@ -89,11 +92,12 @@ export class WebhookClient {
   private readonly loop: AttemptLoop;
 
   constructor(options: WebhookClientOptions) {
-    const { channelId, apiToken, idType, webhookUrl, idempotent, logger, registry = SchemaRegistry.load(), rememberAccepted, ...family } = options;
+    const { channelId, apiToken, idType, webhookUrl, idempotent, allowInsecureUrl = false, logger = silentLogger, registry = SchemaRegistry.load(), rememberAccepted, ...family } = options;
     if (typeof channelId !== 'string' || channelId === '') throw new ConfigurationError('RC_INVALID_CONNECTION', 'Channel ID is missing');
     if (typeof apiToken !== 'string' || apiToken === '') throw new ConfigurationError('RC_INVALID_CONNECTION', 'API Token is missing');
     if (!idTypes.includes(idType)) throw new ConfigurationError('RC_INVALID_CONNECTION', `ID type must be ${idTypes.join(' or ')}, got ${JSON.stringify(idType)}`);
     this.webhookUrl = checkUrl(webhookUrl ?? DEFAULT_WEBHOOK_URL);
+    checkUrlSecurity(new URL(this.webhookUrl), 'Webhook URL', allowInsecureUrl, logger);
     const resolved = resolveFamilyOptions(family, registry);
     this.channelId = channelId;
     this.idType = idType;
@@ -108,7 +112,7 @@ export class WebhookClient {
       clock: resolved.clock,
       random: resolved.random,
       wallClock: resolved.wallClock,
-      logger: logger ?? silentLogger,
+      logger,
       timeoutMs: resolved.timeoutMs,
       maxResponseBytes: resolved.maxResponseBytes,
       organization: organizationKey(apiToken, this.webhookUrl),

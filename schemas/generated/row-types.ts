@@ -26,6 +26,10 @@ export interface CustomChannelConnection {
    * How the channel identifies contacts, as chosen when the channel was created.
    */
   'ID type': 'Phone Number' | 'Custom ID';
+  /**
+   * true: accept a plain http:// URL to a host that is not loopback (the token then crosses the network unencrypted; a warning is logged once per run). Default false: such a URL is a configuration error. Loopback (localhost, 127.0.0.0/8, ::1) is always accepted.
+   */
+  'Allow insecure URL'?: boolean;
 }
 
 /** Respond.io - Custom Channel Contact ID 1.0.0 */
@@ -873,6 +877,10 @@ export interface Connection {
    * respond.io API base URL. Change it only to point at a proxy or the offline simulator.
    */
   'Base URL'?: string;
+  /**
+   * true: accept a plain http:// URL to a host that is not loopback (the token then crosses the network unencrypted; a warning is logged once per run). Default false: such a URL is a configuration error. Loopback (localhost, 127.0.0.0/8, ::1) is always accepted.
+   */
+  'Allow insecure URL'?: boolean;
 }
 
 /** Respond.io - Row Settings 1.0.0 */

@@ -45,7 +45,7 @@ t.test('run custom-channel-send-event from the CLI: events reach the webhook, ro
 
 t.test('--connection refusals name the problem and never quote a value', async (t) => {
   const cases: [string[], RegExp][] = [
-    [['run', 'custom-channel-send-event', '--connection', 'Colour=red'], /has no field "Colour" \(its fields: Channel ID, API Token, Webhook URL, ID type\)/],
+    [['run', 'custom-channel-send-event', '--connection', 'Colour=red'], /has no field "Colour" \(its fields: Channel ID, API Token, Webhook URL, ID type, Allow insecure URL\)/],
     [['run', 'custom-channel-send-event', '--connection', `API Token=${CHANNEL_TOKEN}x`], /'API Token' is secret and is refused on the command line/],
     [['run', 'custom-channel-send-event', '--base-url', 'http://127.0.0.1:1/v2'], /--base-url: the Connection of custom-channel-send-event has no 'Base URL' field/],
     [['run', 'get-contact', '--connection', 'no-equals-sign'], /--connection takes FIELD=VALUE/],

@@ -1,0 +1,24 @@
+import { isIP } from 'node:net';
+import { ConfigurationError } from '../../runtime/errors.js';
+import type { Logger } from '../../runtime/logger.js';
+
+/** localhost, 127.0.0.0/8 and ::1: traffic that never leaves the machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1';
+}
+
+/**
+ * The Bearer token must not cross the network in clear: a plain http:// URL to a host that is not loopback is a
+ * configuration error, unless the Connection opts in with 'Allow insecure URL' — then it is logged once (per client,
+ * i.e. per run) as a warning. `field` names the Connection field in the messages.
+ */
+export function checkUrlSecurity(url: URL, field: string, allowInsecure: boolean, logger: Logger): void {
+  if (url.protocol !== 'http:' || isLoopbackHost(url.hostname)) return;
+  if (!allowInsecure) {
+    throw new ConfigurationError('RC_INVALID_CONNECTION', `${field} ${url.origin} is plain http to a host that is not loopback: the token would cross the network unencrypted. Use https, or set the Connection's 'Allow insecure URL' to true`);
+  }
+  logger.warn({ field, origin: url.origin }, `${field} is plain http to ${url.host} ('Allow insecure URL'): the token crosses the network unencrypted`);
+}
