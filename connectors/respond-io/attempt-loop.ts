@@ -84,10 +84,11 @@ export class AttemptLoop {
     const { policy, clock, logger, clean } = this.options;
     const { signal } = call;
     this.throwIfRejected();
-    const limiter = sharedLimiter(clock, this.options.organization, call.key);
     let attempts = 0;
     let waitedMs = 0;
     for (;;) {
+      // Looked up on every attempt, never kept: an idle limiter may be forgotten by its registry (pacer.ts).
+      const limiter = sharedLimiter(clock, this.options.organization, call.key);
       // Another row's 429 paused the endpoint for longer than this row may wait: fail now, without a request.
       const paused = limiter.pauseRemainingMs();
       if (paused > policy.maxSingleWaitMs) {
