@@ -22,6 +22,7 @@ export type { ServeIo } from './hosts/cli/serve-command.js';
 
 // The respond.io Custom Channel: the /message server and its adapters, and the webhook client that posts to respond.io.
 export {
+  customChannelPlugin,
   buildCustomChannelServer,
   createOutboxAdapter,
   createForwardAdapter,
@@ -33,3 +34,9 @@ export {
 } from './custom-channel/index.js';
 export { WebhookClient, WebhookPayloadError, type WebhookClientOptions, type WebhookEvents, type WebhookPostResult } from './connectors/respond-io/webhook-client.js';
 export { CustomChannelValidator, idTypes, type IdType } from './connectors/respond-io/custom-channel-rules.js';
+
+// The respond.io API v2 client the connectors use (pacing, retries), for calls no connector makes.
+export { createRespondIoClient, type RespondIoClient, type RespondIoClientOptions } from './connectors/respond-io/index.js';
+
+// The offline respond.io simulator (`respondio-connectors simulate` as a function), for tests and trials.
+export { buildSimulator, startSimulator, type Simulator, type RunningSimulator } from './simulator/index.js';
