@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { loadPlugin } from '../../connectors/index.js';
 import { installAuth } from './auth.js';
 import { installErrorHandlers } from './http-errors.js';
+import { installOpenApi } from './openapi.js';
 import { resolveOptions, type ServerOptions } from './options.js';
 import { connectorRunRoutes } from './routes/connector-run.js';
 import { discoveryRoutes } from './routes/discovery.js';
@@ -42,7 +43,11 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     requestTimeout: HOST_TIMEOUTS.requestMs,
   });
   app.server.headersTimeout = HOST_TIMEOUTS.headersMs;
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   useRegistryValidator(app, plugin.registry);
+  // Response schemas document the routes (GET /openapi.json); they never reshape an answer: fast-json-stringify
+  // would drop a field the schema lacks, JSON.stringify sends what the route returns.
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandlers(app);
   await app.register(hostServices, { plugin, options: resolved });
   installAuth(app, resolved.apiKey);
@@ -54,6 +59,7 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     await app.host.tracker.drain(resolved.shutdownGraceMs);
   });
 
+  await installOpenApi(app, plugin);
   await app.register(healthRoutes);
   await app.register(discoveryRoutes);
   await app.register(connectorRunRoutes);

@@ -1,4 +1,4 @@
-import type { FastifyServerOptions } from 'fastify';
+import type { FastifyServerOptions, RouteOptions } from 'fastify';
 import type { Clock } from '../../runtime/clock.js';
 import { systemClock } from '../../runtime/clock.js';
 import type { Plugin } from '../../runtime/plugin.js';
@@ -38,6 +38,8 @@ export interface ServerOptions {
   concurrency?: number;
   /** Passed to the connectors as is (respond.io client options: timeoutMs, retryPolicy…). */
   connectorOptions?: Readonly<Record<string, unknown>>;
+  /** Sees every route as it is registered (fastify's onRoute hook): an embedding can list them; the OpenAPI test does. */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 export interface ResolvedOptions {

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ConnectorDescription } from '../../../runtime/describe.js';
 import { errorBody, HttpError, sendError } from '../http-errors.js';
 import { headerOf, isBlank, NDJSON, ndjsonStream, readLines, rowOfLine, type HeaderLine, type Line } from '../ndjson.js';
+import { errorResponses, syncRunResponse } from '../response-schemas.js';
 import { normalizeSettings } from '../services.js';
 import { runOutlivesIdleTimeout } from '../timeouts.js';
 import { runBodySchema, streamQuery } from '../validation.js';
@@ -134,8 +135,26 @@ export async function connectorRunRoutes(app: FastifyInstance): Promise<void> {
       `/v1/connectors/${encodeURIComponent(connector.id)}/run`,
       {
         schema: {
+          summary: `Run ${connector.name}: JSON in, JSON out when the run has ended; or NDJSON in, NDJSON out as rows are ready`,
+          tags: ['connectors'],
           querystring: streamQuery,
-          body: { content: { 'application/json': { schema: runBodySchema(connector) } } },
+          body: {
+            content: {
+              'application/json': { schema: runBodySchema(connector) },
+              // Not parsed by fastify (the raw stream reaches the handler), so nothing to check here: documented only.
+              [NDJSON]: { schema: { description: 'One input row (a JSON object) a line; optionally first a header line {"settings":{…},"connection":{…},"concurrency":N}' } },
+            },
+          },
+          response: {
+            200: {
+              description: 'The run was carried out; whether it succeeded is result.status',
+              content: {
+                'application/json': { schema: syncRunResponse(connector.output.schema.$id) },
+                [NDJSON]: { schema: { type: 'string', description: 'One output row a line as soon as it is ready (input order), then {"result":RunResult}' } },
+              },
+            },
+            ...errorResponses(400, 404, 413, 415, 503),
+          },
         },
         onRequest: refuseWhenClosing,
         preValidation: async (request) => {
@@ -147,7 +166,8 @@ export async function connectorRunRoutes(app: FastifyInstance): Promise<void> {
   }
 
   // Any other id: 404 naming the known ones (a display name is accepted by GET /v1/connectors/:id, not here).
-  app.post<{ Params: { id: string } }>('/v1/connectors/:id/run', async (request) => {
+  // Hidden from the OpenAPI document: each connector's own route above is the documented one.
+  app.post<{ Params: { id: string } }>('/v1/connectors/:id/run', { schema: { hide: true } }, async (request) => {
     const known = host.plugin.describe(request.params.id);
     throw new HttpError('RC_NOT_FOUND', 404, `run a connector by its id: POST /v1/connectors/${encodeURIComponent(known.id)}/run`);
   });

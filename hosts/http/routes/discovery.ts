@@ -1,12 +1,19 @@
 import type { FastifyInstance } from 'fastify';
+import { connectorDescriptionResponse, connectorListResponse, errorResponses } from '../response-schemas.js';
+
+const MANIFEST_ID = 'urn:respondio-connectors:schema:manifest:1.1.0';
 
 /** What an engine reads to show and configure the connectors: the manifest, the list, one connector resolved. */
 export async function discoveryRoutes(app: FastifyInstance): Promise<void> {
   const { plugin } = app.host;
 
-  app.get('/v1/manifest', async () => plugin.manifest);
+  app.get(
+    '/v1/manifest',
+    { schema: { summary: 'The plugin manifest (manifest.json)', tags: ['discovery'], response: { 200: { $ref: MANIFEST_ID }, ...errorResponses() } } },
+    async () => plugin.manifest,
+  );
 
-  app.get('/v1/connectors', async () => ({
+  app.get('/v1/connectors', { schema: { summary: 'The connectors', tags: ['discovery'], response: { 200: connectorListResponse, ...errorResponses() } } }, async () => ({
     connectors: plugin.listConnectors().map((c) => ({
       id: c.id,
       name: c.name,
@@ -22,7 +29,14 @@ export async function discoveryRoutes(app: FastifyInstance): Promise<void> {
   // An unknown id throws RC_UNKNOWN_CONNECTOR, which the error handler answers 404.
   app.get<{ Params: { id: string } }>(
     '/v1/connectors/:id',
-    { schema: { params: { type: 'object', properties: { id: { type: 'string', minLength: 1 } }, required: ['id'] } } },
+    {
+      schema: {
+        summary: 'One connector: Connection and Settings schemas, input and output schemas with every $ref inlined',
+        tags: ['discovery'],
+        params: { type: 'object', properties: { id: { type: 'string', minLength: 1, description: 'The id or the display name' } }, required: ['id'] },
+        response: { 200: connectorDescriptionResponse, ...errorResponses(400, 404) },
+      },
+    },
     async (request) => plugin.describe(request.params.id),
   );
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { errorBody, HttpError, sendError } from '../http-errors.js';
+import { errorResponses, rowsPageResponse, runViewRef } from '../response-schemas.js';
 import { normalizeSettings } from '../services.js';
 import { rowsQuery, runIdParams, startRunBodySchema } from '../validation.js';
 
@@ -22,7 +23,12 @@ export async function runsRoutes(app: FastifyInstance): Promise<void> {
   app.post<{ Body: StartBody }>(
     '/v1/runs',
     {
-      schema: { body: startRunBodySchema(host.plugin.listConnectors()) },
+      schema: {
+        summary: 'Start a background run: answers 202 with its id at once; poll it, page its rows, cancel it',
+        tags: ['runs'],
+        body: startRunBodySchema(host.plugin.listConnectors()),
+        response: { 202: runViewRef, ...errorResponses(400, 404, 413, 415, 429, 503) },
+      },
       preValidation: async (request) => {
         if (request.body !== null && typeof request.body === 'object') normalizeSettings((request.body as StartBody).settings);
       },
@@ -50,9 +56,20 @@ export async function runsRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.get('/v1/runs', async () => ({ runs: host.store.list() }));
+  app.get(
+    '/v1/runs',
+    {
+      schema: {
+        summary: 'The background runs this host keeps (running, and finished ones for a while)',
+        tags: ['runs'],
+        response: { 200: { type: 'object', properties: { runs: { type: 'array', items: runViewRef } }, required: ['runs'], additionalProperties: false }, ...errorResponses() },
+      },
+    },
+    async () => ({ runs: host.store.list() }),
+  );
 
-  app.get<{ Params: { id: string } }>('/v1/runs/:id', { schema: { params: runIdParams } }, async (request) => {
+  const oneRun = { params: runIdParams, response: { 200: runViewRef, ...errorResponses(400, 404) } };
+  app.get<{ Params: { id: string } }>('/v1/runs/:id', { schema: { summary: 'A background run: status, progress, result', tags: ['runs'], ...oneRun } }, async (request) => {
     const view = host.store.get(request.params.id);
     if (!view) throw notFound(request.params.id);
     return view;
@@ -60,7 +77,15 @@ export async function runsRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { id: string }; Querystring: { offset?: string; limit?: string } }>(
     '/v1/runs/:id/rows',
-    { schema: { params: runIdParams, querystring: rowsQuery } },
+    {
+      schema: {
+        summary: "A page of a background run's output rows, in input order (also while it runs)",
+        tags: ['runs'],
+        params: runIdParams,
+        querystring: rowsQuery,
+        response: { 200: rowsPageResponse, ...errorResponses(400, 404) },
+      },
+    },
     async (request) => {
       const offset = Number(request.query.offset ?? 0);
       const limit = Number(request.query.limit ?? 1000);
@@ -72,7 +97,7 @@ export async function runsRoutes(app: FastifyInstance): Promise<void> {
     },
   );
 
-  app.delete<{ Params: { id: string } }>('/v1/runs/:id', { schema: { params: runIdParams } }, async (request) => {
+  app.delete<{ Params: { id: string } }>('/v1/runs/:id', { schema: { summary: 'Cancel a background run and wait for it to end', tags: ['runs'], ...oneRun } }, async (request) => {
     const view = await host.store.cancel(request.params.id, 'cancelled by DELETE /v1/runs/:id');
     if (!view) throw notFound(request.params.id);
     return view;
