@@ -1,15 +1,15 @@
 import type { FastifyInstance } from 'fastify';
+import { MANIFEST_SCHEMA } from '../../../runtime/manifest.js';
 import { connectorDescriptionResponse, connectorListResponse, errorResponses } from '../response-schemas.js';
-
-const MANIFEST_ID = 'urn:respondio-connectors:schema:manifest:1.1.0';
 
 /** What an engine reads to show and configure the connectors: the manifest, the list, one connector resolved. */
 export async function discoveryRoutes(app: FastifyInstance): Promise<void> {
   const { plugin } = app.host;
+  const manifestSchemaId = plugin.registry.get(MANIFEST_SCHEMA.name, MANIFEST_SCHEMA.version).schema.$id;
 
   app.get(
     '/v1/manifest',
-    { schema: { summary: 'The plugin manifest (manifest.json)', tags: ['discovery'], response: { 200: { $ref: MANIFEST_ID }, ...errorResponses() } } },
+    { schema: { summary: 'The plugin manifest (manifest.json)', tags: ['discovery'], response: { 200: { $ref: manifestSchemaId }, ...errorResponses() } } },
     async () => plugin.manifest,
   );
 
