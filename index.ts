@@ -20,23 +20,11 @@ export async function runServe(argv: readonly string[], io: import('./hosts/cli/
 }
 export type { ServeIo } from './hosts/cli/serve-command.js';
 
-// The respond.io Custom Channel: the /message server and its adapters, and the webhook client that posts to respond.io.
-export {
-  customChannelPlugin,
-  buildCustomChannelServer,
-  createOutboxAdapter,
-  createForwardAdapter,
-  ProviderFailure,
-  type CustomChannelServerOptions,
-  type ProviderAdapter,
-  type AdapterContext,
-  type OutgoingMessage,
-} from './custom-channel/index.js';
+// The respond.io Custom Channel's webhook client (posts to respond.io) and its rules. The servers (the Custom
+// Channel's /message server, the simulator) are in 'respondio-connectors/servers': importing the library for
+// loadPlugin / run does not load a web server.
 export { WebhookClient, WebhookPayloadError, type WebhookClientOptions, type WebhookEvents, type WebhookPostResult } from './connectors/respond-io/webhook-client.js';
 export { CustomChannelValidator, idTypes, type IdType } from './connectors/respond-io/custom-channel-rules.js';
 
 // The respond.io API v2 client the connectors use (pacing, retries), for calls no connector makes.
 export { createRespondIoClient, type RespondIoClient, type RespondIoClientOptions } from './connectors/respond-io/index.js';
-
-// The offline respond.io simulator (`respondio-connectors simulate` as a function), for tests and trials.
-export { buildSimulator, startSimulator, type Simulator, type RunningSimulator } from './simulator/index.js';

@@ -15,13 +15,13 @@ export const layers: readonly { name: string; units: readonly string[] }[] = [
   { name: 'servers', units: ['custom-channel', 'simulator'] },
   { name: 'HTTP host', units: ['hosts/http'] },
   { name: 'CLI (the composition root)', units: ['hosts/cli'] },
-  { name: 'package root (the library API)', units: ['index.ts'] },
+  { name: 'package entry points (the library API, the servers)', units: ['index.ts', 'servers.ts'] },
 ];
 
 /** The unit a source path belongs to (`connectors/get-contact/index.ts` → `connectors/get-contact`). */
 export function unitOf(path: string): string | undefined {
   const parts = path.split('/');
-  if (path === 'index.ts') return 'index.ts';
+  if (path === 'index.ts' || path === 'servers.ts') return path;
   if (parts[0] === 'connectors') return parts.length > 2 ? `connectors/${parts[1]}` : 'connectors';
   if (parts[0] === 'hosts') return parts.length > 2 ? `hosts/${parts[1]}` : undefined;
   if (['schemas', 'runtime', 'custom-channel', 'simulator'].includes(parts[0] as string)) return parts[0];

@@ -3,7 +3,7 @@ import t from 'tap';
 import { importsOf, sourceEdges, unitCycles, violations, type Edge } from './import-graph.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const sources = ['index.ts', 'schemas', 'runtime', 'connectors', 'hosts', 'custom-channel', 'simulator'];
+const sources = ['index.ts', 'servers.ts', 'schemas', 'runtime', 'connectors', 'hosts', 'custom-channel', 'simulator'];
 
 t.test('the import reader sees static, re-export, dynamic and side-effect imports, and skips packages', async (t) => {
   const source = [

@@ -69,7 +69,9 @@ mkdirSync(generated, { recursive: true });
 const describeBlock = (file: string, block: MarkdownBlock): string => `${file}:${block.line} (${block.lang})`;
 
 async function runTypeScript(t: Test, file: string, block: MarkdownBlock, cwd: string): Promise<unknown[][]> {
-  const source = block.code.replaceAll("from 'respondio-connectors'", `from ${JSON.stringify(join(root, 'index.js'))}`);
+  const source = block.code
+    .replaceAll("from 'respondio-connectors/servers'", `from ${JSON.stringify(join(root, 'servers.js'))}`)
+    .replaceAll("from 'respondio-connectors'", `from ${JSON.stringify(join(root, 'index.js'))}`);
   t.notMatch(source, /from '\.{1,2}\//, `${describeBlock(file, block)} imports from 'respondio-connectors', not by a source path`);
   const target = join(generated, `${file.replaceAll('/', '-')}-${block.line}.ts`);
   writeFileSync(target, source);
