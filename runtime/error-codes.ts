@@ -24,6 +24,7 @@ export const errorCodes = {
   RC_INVALID_OUTPUT_ROW: { kind: 'row', description: 'the connector produced a row that does not match the output schema (500)' },
   RC_CONNECTOR_CRASHED: { kind: 'row', description: 'the connector threw something that is not a typed error (500)' },
   RC_ABORTED: { kind: 'row', description: 'the run was cancelled while the row was in flight' },
+  RC_OUTCOME_UNKNOWN: { kind: 'row', description: 'resumed run: the row of a non-idempotent connector may have been sent before the crash and its outcome is unknown, so it is not sent again (500)' },
   // HTTP host (hosts/http/): the request is refused before any run starts, so no row is read — hence `configuration`.
   RC_UNAUTHORIZED: { kind: 'configuration', description: 'HTTP host: no or wrong Bearer API key (401)' },
   RC_INVALID_REQUEST: { kind: 'configuration', description: 'HTTP host: the body, query or headers do not match the route schema, or the body is not valid JSON (400; 415 for an unsupported Content-Type)' },

@@ -1,3 +1,5 @@
+import { guardSession, type CallGuard } from './checkpoint/call-guard.js';
+import { closestName } from './closest-name.js';
 import type { Connector, Row } from './connector.js';
 import { describeConnector, type ConnectorDescription } from './describe.js';
 import { parseErrorBehavior } from './error-behavior.js';
@@ -41,6 +43,11 @@ export interface RunRequest {
   firstRow?: number;
   signal?: AbortSignal;
   logger?: Logger;
+  /**
+   * Hooks around each connector call (a checkpointed run of a connector that is not idempotent records an intent
+   * before the call and the outcome after it: runtime/checkpoint/).
+   */
+  callGuard?: CallGuard;
   /** Passed to the connector family as is (respond.io client: timeoutMs, retryPolicy, pacing, clock, random). */
   connectorOptions?: Readonly<Record<string, unknown>>;
 }
@@ -105,7 +112,7 @@ export class Plugin {
     const connectionSchema = this.registry.get(entry.configuration.Connection.schema.name, entry.configuration.Connection.schema.version).schema;
     const redact = redactor(secretValues(connectionSchema, connection));
     const logger = request.logger ?? silentLogger;
-    const session = module.open({
+    const opened = module.open({
       connection,
       settings,
       logger,
@@ -113,6 +120,7 @@ export class Plugin {
       registry: this.registry,
       endpoint: { ...entry.api, idempotent: entry.idempotent },
     });
+    const session = request.callGuard ? guardSession(opened, request.callGuard) : opened;
 
     const input = this.registry.get(entry.input.name, entry.input.version).validate;
     const output = this.registry.get(entry.output.name, entry.output.version);
@@ -141,8 +149,11 @@ export class Plugin {
   private find(connector: string): { entry: ManifestConnector; module: Connector } {
     const found = this.entries.get(connector) ?? [...this.entries.values()].find(({ entry }) => entry.name === connector);
     if (!found) {
-      const known = [...this.entries.values()].map(({ entry }) => `${entry.id} (${entry.name})`).join(', ');
-      throw new ConfigurationError('RC_UNKNOWN_CONNECTOR', `unknown connector ${JSON.stringify(connector)}; known: ${known}`);
+      const entries = [...this.entries.values()].map(({ entry }) => entry);
+      const known = entries.map((entry) => `${entry.id} (${entry.name})`).join(', ');
+      const near = closestName(connector, entries.flatMap((entry) => [entry.id, entry.name]));
+      const hint = near === undefined ? '; known:' : `; did you mean ${near}? known:`;
+      throw new ConfigurationError('RC_UNKNOWN_CONNECTOR', `unknown connector ${JSON.stringify(connector)}${hint} ${known}`);
     }
     return found;
   }

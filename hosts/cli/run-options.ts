@@ -30,6 +30,10 @@ in input order. Logs and a final run summary go to stderr.
                             Connection's secret field: Token, or API Token for the Custom Channel
   --log-level LEVEL         ${logLevels.join(' | ')} (default info)
   --json-summary            the final summary as one JSON line on stderr instead of text
+  --checkpoint FILE         journal the run in FILE (needs --input FILE and --output FILE): after a crash or a
+                            stop, the same command again resumes after the last committed row, and no row whose
+                            output was written is requested again; a finished run removes the journal
+  --restart                 with --checkpoint: throw the journal away and start over
   -h, --help                this help
 
 The token is never taken from a flag's value (--token is refused): argv is visible in ps and shell history.
@@ -51,6 +55,9 @@ export interface RunOptions {
   tokenFile: string | undefined;
   logLevel: LogLevel;
   jsonSummary: boolean;
+  /** The checkpoint journal's path, when the run is journaled. */
+  checkpoint: string | undefined;
+  restart: boolean;
 }
 
 const specs: FlagSpecs = {
@@ -64,6 +71,8 @@ const specs: FlagSpecs = {
   'token-file': { type: 'string' },
   'log-level': { type: 'string' },
   'json-summary': { type: 'boolean' },
+  checkpoint: { type: 'string' },
+  restart: { type: 'boolean' },
 };
 
 export type RunFlags = ParsedArgs;
@@ -109,7 +118,19 @@ export function checkRunFlags(flags: RunFlags): RunOptions {
     tokenFile: text('token-file'),
     logLevel: text('log-level') === undefined ? 'info' : oneOf('run', 'log-level', text('log-level') as string, logLevels),
     jsonSummary: flags.values['json-summary'] === true,
+    ...checkpointFlags(text('checkpoint'), flags.values.restart === true, input, output),
   };
+}
+
+/** A journal resumes a run by reading the input again from a row and cutting the output back: both must be files. */
+function checkpointFlags(checkpoint: string | undefined, restart: boolean, input: string, output: string): { checkpoint: string | undefined; restart: boolean } {
+  if (checkpoint === undefined) {
+    if (restart) throw new UsageError('--restart needs --checkpoint FILE (it throws that journal away)', 'run');
+    return { checkpoint, restart };
+  }
+  if (input === '-') throw new UsageError('--checkpoint needs --input FILE: a resumed run reads the input again, and a pipe cannot be read twice', 'run');
+  if (output === '-') throw new UsageError('--checkpoint needs --output FILE: a resumed run cuts the output back to its last committed row, which stdout cannot do', 'run');
+  return { checkpoint, restart };
 }
 
 function errorBehaviorFlag(value: string | undefined): ErrorBehavior {

@@ -1,4 +1,5 @@
 import type { RunResult } from '../../runtime/run-result.js';
+import type { Resumption } from './checkpoint/both-legs.js';
 import type { FailureGroup } from './failure-tally.js';
 import type { Interruption } from './interrupt.js';
 
@@ -7,6 +8,8 @@ export interface RunSummary extends RunResult {
   interrupted?: Interruption;
   /** The failed rows the run went on after, by error code (largest group first), with a few examples each. */
   failedRows?: FailureGroup[];
+  /** Present when the run resumed a checkpoint journal: the counts then cover every leg. */
+  resumed?: Resumption;
 }
 
 /** The summary line block printed on stderr when a run ends. */
@@ -19,6 +22,11 @@ export function summaryText(summary: RunSummary): string {
       `requests ${upstream.requests} · retries ${upstream.retries} · rate-limited ${upstream.rateLimited} ` +
       `(waited ${seconds(upstream.rateLimitWaitMs)}) · took ${seconds(summary.durationMs)}`,
   ];
+  if (summary.resumed) {
+    const { fromRow } = summary.resumed;
+    const before = fromRow === 1 ? 'the earlier run had committed no row' : `rows 1-${fromRow - 1} came from the earlier run (counted above) and were not requested again`;
+    lines.push(`  resumed at input row ${fromRow}: ${before}`);
+  }
   if (summary.failure) {
     const { failure } = summary;
     const where = failure.row === null ? 'stopped' : `failed at row ${failure.row}`;

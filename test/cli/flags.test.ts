@@ -91,3 +91,15 @@ t.test('--base-url reaches the Connection block (the runtime validates it)', asy
   t.equal(run.code, 0, 'exit 0', { stderr: run.stderr });
   t.same(seen, ['http://127.0.0.1:9/v2'], "the connector's Connection carries it as Base URL");
 });
+
+t.test('a mistyped connector is reported before a missing token, with the closest id suggested', async (t) => {
+  const typo = await cli(['run', 'fake-contat'], { stdin: rows, env: {} });
+  t.equal(typo.code, 2);
+  t.match(typo.stderr, /RC_UNKNOWN_CONNECTOR: unknown connector "fake-contat"; did you mean fake-contact\?/);
+  t.notMatch(typo.stderr, /no respond\.io token/, 'the token is not asked for first');
+  const far = await cli(['run', 'send-sms'], { stdin: rows, env: {} });
+  t.match(far.stderr, /unknown connector "send-sms"; known: fake-contact/, 'nothing is suggested for a word far from every id');
+  const pasted = await cli(['run', TEST_TOKEN], { stdin: rows });
+  t.equal(pasted.code, 2);
+  t.notMatch(pasted.stderr, new RegExp(TEST_TOKEN), 'a token pasted as the connector name is not echoed');
+});

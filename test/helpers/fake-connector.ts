@@ -23,6 +23,10 @@ export interface FakeOptions {
   aborted?: string[];
   /** Called for every row a `many…` identifier yields, as it is yielded (streaming is tested by counting). */
   onYield?: (identifier: string, item: number) => void;
+  /** Changes a row's fate for this plugin only (e.g. `id:6` → `fail:503` in the leg of a run that is resumed later). */
+  fate?: (identifier: string) => string;
+  /** The manifest's `idempotent` for the connector (default true, a GET). */
+  idempotent?: boolean;
 }
 
 const manyPattern = /^(many|many-then-fail|many-then-bad):(\d+)$/;
@@ -53,8 +57,8 @@ export function fakeConnector(options: FakeOptions = {}): Connector {
       const stats: UpstreamStats = { requests: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0 };
       return {
         stats: () => ({ ...stats }),
-        process(row: Row, { signal }): Promise<Row> | AsyncIterable<Row> {
-          const identifier = String(row.Identifier);
+        process(row: Row, { signal, beforeSend }): Promise<Row> | AsyncIterable<Row> {
+          const identifier = options.fate?.(String(row.Identifier)) ?? String(row.Identifier);
           options.calls?.push(identifier);
           stats.requests += 1;
           const ms = options.delay?.(identifier) ?? 0;
@@ -63,6 +67,7 @@ export function fakeConnector(options: FakeOptions = {}): Connector {
           if (many) {
             const [, kind, count] = many;
             return (async function* list(): AsyncGenerator<Row> {
+              await beforeSend(); // as the respond.io client does right before a request leaves
               await latency();
               for (let item = 1; item <= Number(count); item += 1) {
                 options.onYield?.(identifier, item);
@@ -73,6 +78,7 @@ export function fakeConnector(options: FakeOptions = {}): Connector {
             })();
           }
           return (async () => {
+            await beforeSend();
             await latency();
             if (identifier.startsWith('fail:')) throw new RowError('RC_UPSTREAM_HTTP_ERROR', Number(identifier.slice(5)), `upstream said no to ${identifier}`);
             if (identifier === 'fatal') throw new ConfigurationError('RC_TOKEN_REJECTED', 'respond.io rejected the token (401)');
@@ -117,7 +123,9 @@ let registry: SchemaRegistry | undefined;
 
 export function fakePlugin(options: FakeOptions = {}): Plugin {
   registry ??= SchemaRegistry.load();
-  return new Plugin(fakeManifest, registry, [fakeConnector(options)]);
+  const { idempotent } = options;
+  const manifest = idempotent === undefined ? fakeManifest : { ...fakeManifest, connectors: fakeManifest.connectors.map((entry) => ({ ...entry, idempotent })) };
+  return new Plugin(manifest, registry, [fakeConnector(options)]);
 }
 
 export const TEST_TOKEN = 'tok_TEST_s3cr3t_9f8e7d6c5b4a';
