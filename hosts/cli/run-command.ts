@@ -11,6 +11,7 @@ import { eventsOfRows } from './checkpoint/run-events.js';
 import { connectionOf } from './connection.js';
 import { failureTally } from './failure-tally.js';
 import { ExitCode, type CliIo } from './io.js';
+import { countRowsInBackground } from './input/count-rows.js';
 import { openInput } from './input/open-input.js';
 import { skipRows } from './input/skip-rows.js';
 import { stopOnSignal } from './interrupt.js';
@@ -91,7 +92,11 @@ export async function runCommand(argv: readonly string[], io: CliIo, printer: St
   }
 
   const committer = journal && new Committer(journal, writer, failsRun(options.errorBehavior));
-  const outputError = await pump(handle, skip + 1, writer, committer, io, printer, () => stoppable.noteGraceExpired());
+  const count = io.isTTY ? countRowsInBackground(options.input, options.format, connector.input.columns) : undefined;
+  const stopProgress = count ? startProgress(handle, printer, { total: count.total, before: skip }) : () => undefined;
+  const outputError = await pump(handle, skip + 1, writer, committer, io, () => stoppable.noteGraceExpired());
+  stopProgress();
+  count?.stop();
   const interrupted = stoppable.interruption();
   const result = await handle.result;
   const groups = failures.groups();
@@ -136,7 +141,6 @@ async function pump(
   writer: RowWriter,
   committer: Committer | undefined,
   io: CliIo,
-  printer: StderrPrinter,
   onGraceExpired: () => void,
 ): Promise<Error | undefined> {
   const graceMs = io.graceMs ?? DEFAULT_GRACE_MS;
@@ -149,7 +153,6 @@ async function pump(
   };
   if (io.signal?.aborted) onAbort();
   else io.signal?.addEventListener('abort', onAbort, { once: true });
-  const stopProgress = io.isTTY ? startProgress(handle, printer) : () => undefined;
   committer?.start();
   try {
     for await (const event of eventsOfRows(handle, firstRow)) {
@@ -172,7 +175,6 @@ async function pump(
     await committer?.finish().catch(() => undefined); // after a write failed: what was committed stays committed
     clearTimeout(grace);
     io.signal?.removeEventListener('abort', onAbort);
-    stopProgress();
   }
 }
 

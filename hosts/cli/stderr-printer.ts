@@ -26,6 +26,27 @@ export class StderrPrinter {
     this.progressShown = true;
   }
 
+  /**
+   * A terminal-like stream for a progress bar library: what it writes is scrubbed like any text and counts as the
+   * progress line. Cursor save/restore is dropped: log lines printed between its frames would make a restore jump
+   * back over them; the bar is one line at the cursor's line, which print() keeps at the start of an empty line.
+   */
+  terminal(): { isTTY: true; columns: number; write(text: string): boolean } {
+    const columns = (this.stderr as Writable & { columns?: number }).columns ?? 100;
+    return {
+      isTTY: true,
+      columns,
+      write: (text: string) => {
+        const clean = text.replace(/\x1b[78]/g, '');
+        if (clean !== '') {
+          this.stderr.write(this.redact(clean));
+          this.progressShown = true;
+        }
+        return true;
+      },
+    };
+  }
+
   clearProgress(): void {
     if (!this.progressShown) return;
     this.stderr.write('\r\x1b[K');

@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -123,7 +124,19 @@ t.test('--json-summary prints the run result as one JSON line on stderr', async 
 
 t.test('a progress line is drawn on stderr only when it is a terminal', async (t) => {
   const tty = await cli(['run', 'fake-contact'], { stdin: ndjson(input), isTTY: true });
-  t.match(tty.stderr, /\r\x1b\[Krows read \d+ · emitted \d+/);
+  t.match(tty.stderr, /\x1b\[1G\d+ rows done · \d+ read · [\d.]+ rows\/s · error rows \d+ · retries \d+/, 'from a pipe: rows done and read, no total');
+  t.match(tty.stderr, /\x1b\[2K\r\x1b\[Krun fake-contact: succeeded/, 'the bar is wiped before the summary');
   const pipe = await cli(['run', 'fake-contact'], { stdin: ndjson(input) });
-  t.notMatch(pipe.stderr, /\r/);
+  t.notMatch(pipe.stderr, /\r|\x1b/);
+});
+
+t.test('from a file, the bar shows rows done of the total counted in the file, rows/s and an ETA', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'progress-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const rows = Array.from({ length: 40 }, (_, i) => ({ Identifier: `id:${i + 1}` }));
+  writeFileSync(join(dir, 'in.ndjson'), ndjson(rows) + '\n\n'); // blank lines are no rows
+  // Rows take a while, so the bar is drawn while they go (the verdict does not depend on how long they take).
+  const run = await cli(['run', 'fake-contact', '-i', join(dir, 'in.ndjson'), '-o', join(dir, 'out.ndjson'), '--concurrency', '2'], { isTTY: true, fake: { delay: () => 20 } });
+  t.equal(run.code, 0);
+  t.match(run.stderr, /[█░]+ \d+\/40 rows · ETA [^·]+ · [\d.]+ rows\/s · error rows 0 · retries 0/);
 });
