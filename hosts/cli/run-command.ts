@@ -76,7 +76,7 @@ export async function runCommand(argv: readonly string[], io: CliIo, printer: St
     });
   } catch (error) {
     input.close();
-    await journal?.close();
+    await (checkpoint?.resumed ? journal?.close() : journal?.remove()); // a refused run leaves no journal of its own
     throw error;
   }
 
@@ -87,7 +87,7 @@ export async function runCommand(argv: readonly string[], io: CliIo, printer: St
     input.close();
     handle.cancel('the output could not be opened');
     await handle.collect(); // ends the run, so the connector session is closed
-    await journal?.close();
+    await (checkpoint?.resumed ? journal?.close() : journal?.remove());
     throw error;
   }
 

@@ -168,3 +168,11 @@ t.test('--checkpoint needs files, --restart needs --checkpoint', async (t) => {
   t.equal(restart.code, 2);
   t.match(restart.stderr, /--restart needs --checkpoint FILE/);
 });
+
+t.test('a run refused before its first row (a bad Connection) leaves no journal behind', async (t) => {
+  const ws = await workspace();
+  const refused = await cli(['run', 'fake-contact', '-i', ws.in, '-o', ws.out('ndjson'), '--checkpoint', ws.journal, '--connection', 'Base URL=not a url']);
+  t.equal(refused.code, 2);
+  t.match(refused.stderr, /RC_INVALID_CONNECTION/);
+  t.notOk(existsSync(ws.journal));
+});
