@@ -7,6 +7,7 @@ import type { Plugin } from '../../runtime/plugin.js';
 import { acrossLegs } from './checkpoint/both-legs.js';
 import { Committer } from './checkpoint/committer.js';
 import { prepareCheckpoint, type PreparedCheckpoint } from './checkpoint/prepare.js';
+import { offsetRows } from './checkpoint/offset-rows.js';
 import { eventsOfRows } from './checkpoint/run-events.js';
 import { connectionOf } from './connection.js';
 import { failureTally } from './failure-tally.js';
@@ -71,7 +72,7 @@ export async function runCommand(argv: readonly string[], io: CliIo, printer: St
       connection: connectionOf(connector, token, options, io.env.RESPONDIO_BASE_URL || undefined),
       settings,
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-      logger: failures.logger,
+      logger: offsetRows(failures.logger, skip),
       ...(journal && checkpoint && !idempotent ? { callGuard: journalGuard(journal, checkpoint.earlier, skip) } : {}),
     });
   } catch (error) {

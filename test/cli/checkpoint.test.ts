@@ -123,6 +123,7 @@ t.test('a non-idempotent row in flight at the stop is not sent again: RC_OUTCOME
   t.equal(rows.length, N, 'one row per input row');
   t.match(rows[5], { StatusCode: 500, Message: /row 6 may have been sent .* outcome is unknown/ });
   t.match(second.stderr, /error rows 1/);
+  t.match(second.stderr, /warn: row 6 failed: row 6 may have been sent/, 'the resumed leg logs input row numbers of the whole file');
   t.notOk(calls2.includes('id:6'), 'row 6 is not sent again');
   for (const n of answered) t.notOk(calls2.includes(`id:${n}`), `row ${n} (answered, not committed) is replayed, not sent again`);
   t.same(rows.map((row) => row.FirstName), Array.from({ length: N }, (_, i) => (i === 5 ? null : `id:${i + 1}`)), 'every other row in input order');
