@@ -7,8 +7,6 @@ import type { Plugin } from '../../runtime/plugin.js';
 import { acrossLegs } from './checkpoint/both-legs.js';
 import { Committer } from './checkpoint/committer.js';
 import { prepareCheckpoint, type PreparedCheckpoint } from './checkpoint/prepare.js';
-import { offsetRows } from './checkpoint/offset-rows.js';
-import { eventsOfRows } from './checkpoint/run-events.js';
 import { connectionOf } from './connection.js';
 import { failureTally } from './failure-tally.js';
 import { ExitCode, type CliIo } from './io.js';
@@ -72,8 +70,9 @@ export async function runCommand(argv: readonly string[], io: CliIo, printer: St
       connection: connectionOf(connector, token, options, io.env.RESPONDIO_BASE_URL || undefined),
       settings,
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-      logger: offsetRows(failures.logger, skip),
-      ...(journal && checkpoint && !idempotent ? { callGuard: journalGuard(journal, checkpoint.earlier, skip) } : {}),
+      logger: failures.logger,
+      firstRow: skip + 1, // a resumed run keeps the input row numbers of the whole file
+      ...(journal && checkpoint && !idempotent ? { callGuard: journalGuard(journal, checkpoint.earlier) } : {}),
     });
   } catch (error) {
     input.close();
@@ -95,7 +94,7 @@ export async function runCommand(argv: readonly string[], io: CliIo, printer: St
   const committer = journal && new Committer(journal, writer, failsRun(options.errorBehavior));
   const count = io.isTTY ? countRowsInBackground(options.input, options.format, connector.input.columns) : undefined;
   const stopProgress = count ? startProgress(handle, printer, { total: count.total, before: skip }) : () => undefined;
-  const outputError = await pump(handle, skip + 1, writer, committer, io, () => stoppable.noteGraceExpired());
+  const outputError = await pump(handle, writer, committer, io, () => stoppable.noteGraceExpired());
   stopProgress();
   count?.stop();
   const interrupted = stoppable.interruption();
@@ -138,7 +137,6 @@ async function checkConnectorFirst(plugin: Plugin, flags: RunFlags, io: CliIo, p
  */
 async function pump(
   handle: RunHandle,
-  firstRow: number,
   writer: RowWriter,
   committer: Committer | undefined,
   io: CliIo,
@@ -156,7 +154,7 @@ async function pump(
   else io.signal?.addEventListener('abort', onAbort, { once: true });
   committer?.start();
   try {
-    for await (const event of eventsOfRows(handle, firstRow)) {
+    for await (const event of handle.events()) {
       if (event.type === 'settled') {
         committer?.settled(event.input, event.outcome);
         continue;

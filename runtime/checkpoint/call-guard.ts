@@ -56,18 +56,14 @@ function replay(outcome: RecordedOutcome): Row {
   throw new RowError(outcome.error.code, outcome.error.statusCode, outcome.error.message);
 }
 
-/**
- * The guard of a journaled run. `rowOffset`: rows skipped before this leg, while the pipeline numbers a resumed
- * leg's rows from 1 (0 once it takes the first row's number).
- */
+/** The guard of a journaled run; the pipeline numbers a resumed leg's rows from its firstRow, so `row` is global. */
 export function journalGuard(
   journal: CheckpointJournal,
   earlier: { intents: ReadonlySet<number>; outcomes: ReadonlyMap<number, RecordedOutcome> },
-  rowOffset: number,
 ): CallGuard {
   return {
     async before(row) {
-      const n = row + rowOffset;
+      const n = row;
       const recorded = earlier.outcomes.get(n);
       if (recorded !== undefined && 'row' in recorded) {
         await journal.recordOutcome(n, recorded); // still uncommitted: kept for a further resume
@@ -81,9 +77,9 @@ export function journalGuard(
       }
       return undefined;
     },
-    beforeSend: (row) => journal.recordIntent(row + rowOffset),
+    beforeSend: (row) => journal.recordIntent(row),
     after(row, outcome) {
-      journal.recordOutcome(row + rowOffset, outcome).catch(() => undefined);
+      journal.recordOutcome(row, outcome).catch(() => undefined);
     },
   };
 }

@@ -40,6 +40,12 @@ function contactRow(identifier: string, id: unknown): Row {
 
 function waitOrAbort(ms: number, signal: AbortSignal, onAbort: () => void): Promise<void> {
   return new Promise<void>((resolve, reject) => {
+    if (signal.aborted) {
+      // aborted while the call waited before it (e.g. in beforeSend): an abort listener would never fire
+      onAbort();
+      reject(signal.reason);
+      return;
+    }
     const timer = setTimeout(resolve, ms);
     signal.addEventListener('abort', () => {
       clearTimeout(timer);

@@ -8,13 +8,13 @@ export interface Resumption {
 
 /**
  * The result of a resumed run, counted over both legs: the earlier legs' committed rows are added, row numbers are
- * input row numbers of the whole file, and the status says "with errors" when an earlier leg wrote error rows.
+ * and the status says "with errors" when an earlier leg wrote error rows.
  */
 export function acrossLegs(result: RunResult, earlier: Watermark): RunResult & { resumed: Resumption } {
   const rowsRead = result.rowsRead + earlier.row;
   const errorRows = result.errorRows + earlier.errorRows;
   const status = result.status === 'succeeded' && errorRows > 0 ? 'succeeded with errors' : result.status;
-  const failure = result.failure && result.failure.row !== null ? { ...result.failure, row: result.failure.row + earlier.row } : result.failure;
+  const { failure } = result; // its row is already the whole file's (the run was given firstRow)
   return {
     ...result,
     status,
