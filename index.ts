@@ -3,7 +3,7 @@ export { loadPlugin } from './connectors/index.js';
 export { Plugin, DEFAULT_CONCURRENCY, MAX_CONCURRENCY, type LoadOptions, type RunRequest } from './runtime/plugin.js';
 export { MalformedInput, type RowSource, type RunHandle } from './runtime/pipeline.js';
 export type { RunResult, RunStatus, RunStatusCode, RunFailure, RunProgress } from './runtime/run-result.js';
-export type { ConnectorDescription, SchemaDescription, ConfigurationDescription } from './runtime/describe.js';
+export type { ConnectorDescription, SchemaDescription, ConfigurationDescription, NestedSchemaDescription } from './runtime/describe.js';
 export type { Connector, ConnectorSession, RunEnvironment, Row, UpstreamStats } from './runtime/connector.js';
 export { errorBehaviors, defaultErrorBehavior, parseErrorBehavior, type ErrorBehavior } from './runtime/error-behavior.js';
 export { ConnectorsError, ConfigurationError, RowError } from './runtime/errors.js';

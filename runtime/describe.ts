@@ -7,6 +7,12 @@ export interface SchemaDescription extends SchemaRef {
   columns: ColumnDescription[];
 }
 
+/** A schema a row schema refers to (a nested complex schema, JSON v1.0.0): its own table on a connector page. */
+export interface NestedSchemaDescription extends SchemaRef {
+  description: string;
+  columns: ColumnDescription[];
+}
+
 export interface ConfigurationDescription {
   name: string;
   schema: NamedSchema;
@@ -28,6 +34,8 @@ export interface ConnectorDescription {
   configuration: { Connection: ConfigurationDescription; Settings: ConfigurationDescription };
   input: SchemaDescription;
   output: SchemaDescription;
+  /** Every schema the input and output refer to, directly or nested, each once (input's first). */
+  nestedSchemas: NestedSchemaDescription[];
   statusCodes: ManifestConnector['statusCodes'];
   api: ManifestConnector['api'];
   /** Whether a call may be repeated (retried after a 5xx or timeout, asked again on resume). */
@@ -50,6 +58,13 @@ export function describeConnector(entry: ManifestConnector, registry: SchemaRegi
         .map(([field]) => field),
     };
   };
+  const nested = new Map<string, NestedSchemaDescription>();
+  for (const ref of [entry.input, entry.output]) {
+    for (const schema of registry.nestedSchemas(ref.name, ref.version)) {
+      const version = schema['x-version'];
+      nested.set(schema.$id, { name: schema.title, version, description: schema.description ?? '', columns: registry.columns(schema.title, version) });
+    }
+  }
   return {
     id: entry.id,
     name: entry.name,
@@ -62,6 +77,7 @@ export function describeConnector(entry: ManifestConnector, registry: SchemaRegi
     configuration: { Connection: configuration(entry.configuration.Connection), Settings: configuration(entry.configuration.Settings) },
     input: rowSchema(entry.input),
     output: rowSchema(entry.output),
+    nestedSchemas: [...nested.values()],
     statusCodes: entry.statusCodes,
     api: entry.api,
     idempotent: entry.idempotent,

@@ -101,15 +101,48 @@ export class SchemaRegistry {
     return inline(this.get(name, version).schema) as NamedSchema;
   }
 
-  /** The columns of a row schema, with the data type names of the platform (String, Integer, DateTime, JSON v1.0.0). */
+  /**
+   * The columns of a row schema, with the data type names of the platform (String, Integer, DateTime, JSON v1.0.0,
+   * `<name> v<version>` for a nested schema of schemas/, `List of …` for an array). A simple schema (no properties,
+   * like JSON 1.0.0) is one column named after it, as the platform's pages show it.
+   */
   columns(name: string, version: string): ColumnDescription[] {
     const { schema } = this.get(name, version);
-    return Object.entries(schema.properties ?? {}).map(([column, spec]) => ({
+    const refName = (id: string): string | undefined => {
+      const target = this.ajv.getSchema(id)?.schema as NamedSchema | undefined;
+      return target ? `${target.title} v${target['x-version']}` : undefined;
+    };
+    if (schema.properties === undefined) {
+      return [{ name: schema.title, dataType: dataTypeOf(schema, refName), allowNull: allowsNull(schema), description: schema.description ?? '' }];
+    }
+    return Object.entries(schema.properties).map(([column, spec]) => ({
       name: column,
-      dataType: dataTypeOf(spec),
+      dataType: dataTypeOf(spec, refName),
       allowNull: allowsNull(spec),
       description: typeof spec.description === 'string' ? spec.description : '',
     }));
+  }
+
+  /**
+   * Every schema of schemas/ a schema refers to, directly or through another, each once, in the order a reader meets
+   * them (depth first, column order): the "nested" tables of a connector page.
+   */
+  nestedSchemas(name: string, version: string): NamedSchema[] {
+    const found = new Map<string, NamedSchema>();
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(walk);
+      if (node === null || typeof node !== 'object') return;
+      const object = node as Record<string, unknown>;
+      if (typeof object.$ref === 'string' && !object.$ref.startsWith('#') && !found.has(object.$ref)) {
+        const target = this.ajv.getSchema(object.$ref)?.schema as NamedSchema | undefined;
+        if (!target) throw new ConfigurationError('RC_SCHEMA_NOT_FOUND', `unresolvable $ref ${object.$ref}`);
+        found.set(object.$ref, target);
+        walk(target);
+      }
+      Object.values(object).forEach(walk);
+    };
+    walk(this.get(name, version).schema);
+    return [...found.values()];
   }
 }
 
@@ -125,10 +158,17 @@ export function allowsNull(spec: Record<string, unknown>): boolean {
   return typesOf(spec).includes('null');
 }
 
-export function dataTypeOf(spec: Record<string, unknown>): string {
+/** The platform's name of a column's type; `refName` names a `$ref` to another schema ("Respond.io - Filter v1.2.0"). */
+export function dataTypeOf(spec: Record<string, unknown>, refName: (id: string) => string | undefined = () => undefined): string {
   if (branches(spec).some((branch) => branch.$ref === JSON_TYPE_ID)) return 'JSON v1.0.0';
+  const ref = branches(spec).find((branch) => typeof branch.$ref === 'string')?.$ref as string | undefined;
+  const named = ref === undefined ? undefined : refName(ref);
+  if (named !== undefined) return named;
   if (branches(spec).some((branch) => branch.format === 'date-time')) return 'DateTime';
   const types = typesOf(spec).filter((type) => type !== 'null');
+  if (types.length === 1 && types[0] === 'array' && spec.items !== null && typeof spec.items === 'object') {
+    return `List of ${dataTypeOf(spec.items as Record<string, unknown>, refName)}`;
+  }
   if (types.length === 1 && types[0] === 'integer') return 'Integer';
   if (types.length === 1 && types[0] === 'string') return 'String';
   if (types.length === 1 && types[0] === 'number') return 'Decimal';

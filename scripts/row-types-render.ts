@@ -2,6 +2,7 @@ import { compile, type JSONSchema } from 'json-schema-to-typescript';
 import { SchemaRegistry, type NamedSchema } from '../runtime/schema-registry.js';
 
 const JSON_TYPE_ID = 'urn:respondio-connectors:schema:json:1.0.0';
+const LONG_ENUM = 30;
 
 /** TypeScript names for each schema, from its title: "Respond.io - Get Message Request" → GetMessageRequest. */
 export function typeName(schema: NamedSchema): string {
@@ -12,13 +13,26 @@ export function typeName(schema: NamedSchema): string {
     .replace(/^./, (c) => c.toUpperCase());
 }
 
-/** JSON v1.0.0 becomes a named TS type instead of `unknown`, so nullable JSON columns read `JsonValue | null`. */
-function replaceJsonRefs(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(replaceJsonRefs);
+/**
+ * A `$ref` to another schema of schemas/ becomes that schema's generated type name (JSON v1.0.0 → `JsonValue`, so
+ * nullable JSON columns read `JsonValue | null`; `Respond.io - Filter` → `Filter`): each nested schema is one named
+ * type, written once, instead of `unknown` or an inlined copy.
+ */
+function replaceRefs(node: unknown, byId: ReadonlyMap<string, NamedSchema>): unknown {
+  if (Array.isArray(node)) return node.map((item) => replaceRefs(item, byId));
   if (node === null || typeof node !== 'object') return node;
   const object = node as Record<string, unknown>;
-  if (object.$ref === JSON_TYPE_ID) return { tsType: 'JsonValue' };
-  return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, replaceJsonRefs(v)]));
+  if (typeof object.$ref === 'string' && !object.$ref.startsWith('#')) {
+    const target = byId.get(object.$ref);
+    if (!target) throw new Error(`unresolvable $ref ${object.$ref}`);
+    return { tsType: typeName(target) };
+  }
+  // A code list (ISO 639-1, ISO 3166-1) stays a string in TS: a 249-member union helps no reader; Ajv checks it.
+  if (Array.isArray(object.enum) && object.enum.length > LONG_ENUM) {
+    const { enum: _codes, ...rest } = object;
+    return replaceRefs(rest, byId);
+  }
+  return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, replaceRefs(v, byId)]));
 }
 
 export async function renderRowTypes(registry = SchemaRegistry.load()): Promise<string> {
@@ -30,13 +44,14 @@ export async function renderRowTypes(registry = SchemaRegistry.load()): Promise<
     'export type JsonValue = string | number | boolean | JsonValue[] | { [key: string]: JsonValue | null };',
     '',
   ];
+  const byId = new Map(registry.list().map((schema) => [schema.$id, schema]));
   const schemas = registry
     .list()
     .filter((s) => s.$id !== JSON_TYPE_ID && !s.$id.includes(':manifest:'))
     .sort((a, b) => a.$id.localeCompare(b.$id));
   for (const schema of schemas) {
     const { $id: _id, $schema: _s, ...rest } = schema;
-    const body = replaceJsonRefs({ ...rest, title: typeName(schema) }) as JSONSchema;
+    const body = replaceRefs({ ...rest, title: typeName(schema) }, byId) as JSONSchema;
     const ts = await compile(body, typeName(schema), {
       bannerComment: `/** ${schema.title} ${schema['x-version']} */`,
       additionalProperties: false,

@@ -4,6 +4,71 @@
 /** JSON v1.0.0: any JSON value but null (nullable columns add `| null`). */
 export type JsonValue = string | number | boolean | JsonValue[] | { [key: string]: JsonValue | null };
 
+/** Respond.io - Create Or Update Contact Request 1.0.0 */
+
+/**
+ * One contact to create, or to update when the identifier (or the email / phone given) names an existing one. An id: identifier can only update. Columns the schema does not name are ignored.
+ */
+export interface CreateOrUpdateContactRequest {
+  /**
+   * Identifier of the contact (e.g. id:123, email:abdc@gmail.com, phone:+60121233112)
+   */
+  Identifier: string;
+  /**
+   * First name of the contact
+   */
+  FirstName: string;
+  /**
+   * Last name of the contact
+   */
+  LastName?: string | null;
+  /**
+   * Phone number of the contact (E.164, e.g. +60123456789)
+   */
+  Phone?: string | null;
+  /**
+   * Email address of the contact
+   */
+  Email?: string | null;
+  /**
+   * Language following the ISO 639-1 standard (two lower-case letters, e.g. en, ms)
+   */
+  Language?: string | null;
+  /**
+   * URL of the profile picture
+   */
+  ProfilePictureUrl?: string | null;
+  /**
+   * Code of the country following the ISO 3166-1 alpha-2 standard (two upper-case letters, e.g. MY, SG)
+   */
+  CountryCode?: string | null;
+  /**
+   * Custom field values to set, a list of { name, value }
+   */
+  CustomFields?: CustomField[] | null;
+  [k: string]: unknown | undefined;
+}
+
+/** Respond.io - Create Or Update Contact Response 1.0.0 */
+
+/**
+ * The ID of the contact created or updated (respond.io answers { contactId } and does not say which happened), or an error row (StatusCode and Message set, ContactID null). Integray's output table could not be read: name, version and columns follow the family's pattern.
+ */
+export interface CreateOrUpdateContactResponse {
+  /**
+   * Response HTTP Code
+   */
+  StatusCode: number;
+  /**
+   * Error message
+   */
+  Message: string | null;
+  /**
+   * ID of the contact created or updated; null on an error row
+   */
+  ContactID: number | null;
+}
+
 /** Respond.io - Custom Channel Connection 1.0.0 */
 
 /**
@@ -209,256 +274,9 @@ export interface CustomChannelWebhookContact {
   /**
    * ISO 3166-1 alpha-2 country code.
    */
-  countryCode?:
-    | 'AD'
-    | 'AE'
-    | 'AF'
-    | 'AG'
-    | 'AI'
-    | 'AL'
-    | 'AM'
-    | 'AO'
-    | 'AQ'
-    | 'AR'
-    | 'AS'
-    | 'AT'
-    | 'AU'
-    | 'AW'
-    | 'AX'
-    | 'AZ'
-    | 'BA'
-    | 'BB'
-    | 'BD'
-    | 'BE'
-    | 'BF'
-    | 'BG'
-    | 'BH'
-    | 'BI'
-    | 'BJ'
-    | 'BL'
-    | 'BM'
-    | 'BN'
-    | 'BO'
-    | 'BQ'
-    | 'BR'
-    | 'BS'
-    | 'BT'
-    | 'BV'
-    | 'BW'
-    | 'BY'
-    | 'BZ'
-    | 'CA'
-    | 'CC'
-    | 'CD'
-    | 'CF'
-    | 'CG'
-    | 'CH'
-    | 'CI'
-    | 'CK'
-    | 'CL'
-    | 'CM'
-    | 'CN'
-    | 'CO'
-    | 'CR'
-    | 'CU'
-    | 'CV'
-    | 'CW'
-    | 'CX'
-    | 'CY'
-    | 'CZ'
-    | 'DE'
-    | 'DJ'
-    | 'DK'
-    | 'DM'
-    | 'DO'
-    | 'DZ'
-    | 'EC'
-    | 'EE'
-    | 'EG'
-    | 'EH'
-    | 'ER'
-    | 'ES'
-    | 'ET'
-    | 'FI'
-    | 'FJ'
-    | 'FK'
-    | 'FM'
-    | 'FO'
-    | 'FR'
-    | 'GA'
-    | 'GB'
-    | 'GD'
-    | 'GE'
-    | 'GF'
-    | 'GG'
-    | 'GH'
-    | 'GI'
-    | 'GL'
-    | 'GM'
-    | 'GN'
-    | 'GP'
-    | 'GQ'
-    | 'GR'
-    | 'GS'
-    | 'GT'
-    | 'GU'
-    | 'GW'
-    | 'GY'
-    | 'HK'
-    | 'HM'
-    | 'HN'
-    | 'HR'
-    | 'HT'
-    | 'HU'
-    | 'ID'
-    | 'IE'
-    | 'IL'
-    | 'IM'
-    | 'IN'
-    | 'IO'
-    | 'IQ'
-    | 'IR'
-    | 'IS'
-    | 'IT'
-    | 'JE'
-    | 'JM'
-    | 'JO'
-    | 'JP'
-    | 'KE'
-    | 'KG'
-    | 'KH'
-    | 'KI'
-    | 'KM'
-    | 'KN'
-    | 'KP'
-    | 'KR'
-    | 'KW'
-    | 'KY'
-    | 'KZ'
-    | 'LA'
-    | 'LB'
-    | 'LC'
-    | 'LI'
-    | 'LK'
-    | 'LR'
-    | 'LS'
-    | 'LT'
-    | 'LU'
-    | 'LV'
-    | 'LY'
-    | 'MA'
-    | 'MC'
-    | 'MD'
-    | 'ME'
-    | 'MF'
-    | 'MG'
-    | 'MH'
-    | 'MK'
-    | 'ML'
-    | 'MM'
-    | 'MN'
-    | 'MO'
-    | 'MP'
-    | 'MQ'
-    | 'MR'
-    | 'MS'
-    | 'MT'
-    | 'MU'
-    | 'MV'
-    | 'MW'
-    | 'MX'
-    | 'MY'
-    | 'MZ'
-    | 'NA'
-    | 'NC'
-    | 'NE'
-    | 'NF'
-    | 'NG'
-    | 'NI'
-    | 'NL'
-    | 'NO'
-    | 'NP'
-    | 'NR'
-    | 'NU'
-    | 'NZ'
-    | 'OM'
-    | 'PA'
-    | 'PE'
-    | 'PF'
-    | 'PG'
-    | 'PH'
-    | 'PK'
-    | 'PL'
-    | 'PM'
-    | 'PN'
-    | 'PR'
-    | 'PS'
-    | 'PT'
-    | 'PW'
-    | 'PY'
-    | 'QA'
-    | 'RE'
-    | 'RO'
-    | 'RS'
-    | 'RU'
-    | 'RW'
-    | 'SA'
-    | 'SB'
-    | 'SC'
-    | 'SD'
-    | 'SE'
-    | 'SG'
-    | 'SH'
-    | 'SI'
-    | 'SJ'
-    | 'SK'
-    | 'SL'
-    | 'SM'
-    | 'SN'
-    | 'SO'
-    | 'SR'
-    | 'SS'
-    | 'ST'
-    | 'SV'
-    | 'SX'
-    | 'SY'
-    | 'SZ'
-    | 'TC'
-    | 'TD'
-    | 'TF'
-    | 'TG'
-    | 'TH'
-    | 'TJ'
-    | 'TK'
-    | 'TL'
-    | 'TM'
-    | 'TN'
-    | 'TO'
-    | 'TR'
-    | 'TT'
-    | 'TV'
-    | 'TW'
-    | 'TZ'
-    | 'UA'
-    | 'UG'
-    | 'UM'
-    | 'US'
-    | 'UY'
-    | 'UZ'
-    | 'VA'
-    | 'VC'
-    | 'VE'
-    | 'VG'
-    | 'VI'
-    | 'VN'
-    | 'VU'
-    | 'WF'
-    | 'WS'
-    | 'YE'
-    | 'YT'
-    | 'ZA'
-    | 'ZM'
-    | 'ZW';
+  countryCode?: {
+    [k: string]: unknown | undefined;
+  };
   /**
    * UTC offset in hours.
    */
@@ -468,192 +286,78 @@ export interface CustomChannelWebhookContact {
   /**
    * ISO 639-1 language code.
    */
-  language?:
-    | 'aa'
-    | 'ab'
-    | 'ae'
-    | 'af'
-    | 'ak'
-    | 'am'
-    | 'an'
-    | 'ar'
-    | 'as'
-    | 'av'
-    | 'ay'
-    | 'az'
-    | 'ba'
-    | 'be'
-    | 'bg'
-    | 'bh'
-    | 'bi'
-    | 'bm'
-    | 'bn'
-    | 'bo'
-    | 'br'
-    | 'bs'
-    | 'ca'
-    | 'ce'
-    | 'ch'
-    | 'co'
-    | 'cr'
-    | 'cs'
-    | 'cu'
-    | 'cv'
-    | 'cy'
-    | 'da'
-    | 'de'
-    | 'dv'
-    | 'dz'
-    | 'ee'
-    | 'el'
-    | 'en'
-    | 'eo'
-    | 'es'
-    | 'et'
-    | 'eu'
-    | 'fa'
-    | 'ff'
-    | 'fi'
-    | 'fj'
-    | 'fo'
-    | 'fr'
-    | 'fy'
-    | 'ga'
-    | 'gd'
-    | 'gl'
-    | 'gn'
-    | 'gu'
-    | 'gv'
-    | 'ha'
-    | 'he'
-    | 'hi'
-    | 'ho'
-    | 'hr'
-    | 'ht'
-    | 'hu'
-    | 'hy'
-    | 'hz'
-    | 'ia'
-    | 'id'
-    | 'ie'
-    | 'ig'
-    | 'ii'
-    | 'ik'
-    | 'io'
-    | 'is'
-    | 'it'
-    | 'iu'
-    | 'ja'
-    | 'jv'
-    | 'ka'
-    | 'kg'
-    | 'ki'
-    | 'kj'
-    | 'kk'
-    | 'kl'
-    | 'km'
-    | 'kn'
-    | 'ko'
-    | 'kr'
-    | 'ks'
-    | 'ku'
-    | 'kv'
-    | 'kw'
-    | 'ky'
-    | 'la'
-    | 'lb'
-    | 'lg'
-    | 'li'
-    | 'ln'
-    | 'lo'
-    | 'lt'
-    | 'lu'
-    | 'lv'
-    | 'mg'
-    | 'mh'
-    | 'mi'
-    | 'mk'
-    | 'ml'
-    | 'mn'
-    | 'mr'
-    | 'ms'
-    | 'mt'
-    | 'my'
-    | 'na'
-    | 'nb'
-    | 'nd'
-    | 'ne'
-    | 'ng'
-    | 'nl'
-    | 'nn'
-    | 'no'
-    | 'nr'
-    | 'nv'
-    | 'ny'
-    | 'oc'
-    | 'oj'
-    | 'om'
-    | 'or'
-    | 'os'
-    | 'pa'
-    | 'pi'
-    | 'pl'
-    | 'ps'
-    | 'pt'
-    | 'qu'
-    | 'rm'
-    | 'rn'
-    | 'ro'
-    | 'ru'
-    | 'rw'
-    | 'sa'
-    | 'sc'
-    | 'sd'
-    | 'se'
-    | 'sg'
-    | 'sh'
-    | 'si'
-    | 'sk'
-    | 'sl'
-    | 'sm'
-    | 'sn'
-    | 'so'
-    | 'sq'
-    | 'sr'
-    | 'ss'
-    | 'st'
-    | 'su'
-    | 'sv'
-    | 'sw'
-    | 'ta'
-    | 'te'
-    | 'tg'
-    | 'th'
-    | 'ti'
-    | 'tk'
-    | 'tl'
-    | 'tn'
-    | 'to'
-    | 'tr'
-    | 'ts'
-    | 'tt'
-    | 'tw'
-    | 'ty'
-    | 'ug'
-    | 'uk'
-    | 'ur'
-    | 'uz'
-    | 've'
-    | 'vi'
-    | 'vo'
-    | 'wa'
-    | 'wo'
-    | 'xh'
-    | 'yi'
-    | 'yo'
-    | 'za'
-    | 'zh'
-    | 'zu';
+  language?: {
+    [k: string]: unknown | undefined;
+  };
+}
+
+/** Respond.io - Custom Field 1.0.0 */
+
+/**
+ * One custom field value of a contact, respond.io's { name, value }. The keys are lower-case like the items of Get Contact's CustomFields, so a contact read there can be written back unchanged.
+ */
+export interface CustomField {
+  /**
+   * Name of the custom field, as defined in the workspace
+   */
+  name: string;
+  /**
+   * Value of the custom field: text as a string, a number unquoted, a date as yyyy-mm-dd, a time as HH:MM, a list value one of its options; null clears it
+   */
+  value?: string | number | boolean | null;
+}
+
+/** Respond.io - Filter 1.2.0 */
+
+/**
+ * One condition of respond.io's contact filter ({ category, field, operator, value } in the body of POST /contact/list). Integray's page shows only the first column (Category); Field, Operator and Value are named after the API condition they fill, not read from Integray.
+ */
+export interface Filter {
+  /**
+   * The category to which the condition applies: contactField (a contact field, standard or custom), contactTag (the tags) or lifecycle (the lifecycle stage). Sent as `category`.
+   */
+  Category: 'contactField' | 'contactTag' | 'lifecycle';
+  /**
+   * The field the condition reads, e.g. firstName, email, assigneeUserId or a custom field name; null when the category needs none (contactTag, lifecycle). Sent as `field`. Column name not confirmed by Integray (taken from the API).
+   */
+  Field?: string | null;
+  /**
+   * How the value is compared: isEqualTo, isNotEqualTo, isTimestampAfter, isTimestampBefore, isTimestampBetween, exists, doesNotExist, isGreaterThan, isLessThan, isBetween, hasAnyOf, hasAllOf, hasNoneOf. Sent as `operator`. Column name not confirmed by Integray (taken from the API).
+   */
+  Operator:
+    | 'isEqualTo'
+    | 'isNotEqualTo'
+    | 'isTimestampAfter'
+    | 'isTimestampBefore'
+    | 'isTimestampBetween'
+    | 'exists'
+    | 'doesNotExist'
+    | 'isGreaterThan'
+    | 'isLessThan'
+    | 'isBetween'
+    | 'hasAnyOf'
+    | 'hasAllOf'
+    | 'hasNoneOf';
+  /**
+   * What the field is compared with: a string, a list of strings (hasAnyOf, hasAllOf, hasNoneOf), { "from", "to" } (isBetween, isTimestampBetween) or null (exists, doesNotExist). Sent as `value`. Column name not confirmed by Integray (taken from the API).
+   */
+  Value?: JsonValue | null;
+}
+
+/** Respond.io - Filters 1.2.0 */
+
+/**
+ * Criteria to filter the contacts list: respond.io's `filter` object. Each column holds a list of Respond.io - Filter conditions (Integray's page shows only the type name; respond.io takes an array under $and / $or).
+ */
+export interface Filters {
+  /**
+   * Filters that must all match (logical AND): sent as filter.$and
+   */
+  FilterAnd?: Filter[] | null;
+  /**
+   * Filters of which any may match (logical OR): sent as filter.$or
+   */
+  FilterOr?: Filter[] | null;
 }
 
 /** Respond.io - Get Contact Request 1.0.0 */
@@ -796,6 +500,167 @@ export interface GetMessageResponse {
    * Status of the delivery
    */
   DeliveryStatuses: JsonValue | null;
+}
+
+/** Respond.io - List Contacts Request 1.2.0 */
+
+/**
+ * One contact search: every contact it finds becomes an output row (all pages are followed). Columns the schema does not name are ignored.
+ */
+export interface ListContactsRequest {
+  /**
+   * Search query to filter contacts (name, email or phone); null or empty lists every contact
+   */
+  Search?: string | null;
+  /**
+   * Timezone of the user requesting data (IANA name, e.g. Asia/Kuala_Lumpur); null means UTC
+   */
+  Timezone?: string | null;
+  /**
+   * Criteria to filter the contacts list
+   */
+  Filters?: Filters | null;
+  [k: string]: unknown | undefined;
+}
+
+/** Respond.io - List Contacts Response 1.0.0 */
+
+/**
+ * One listed contact per row, in Get Contact's column shapes, or an error row (StatusCode and Message set, every other column null). Integray's output table for List Contacts could not be read: name, version and columns follow the family's pattern.
+ */
+export interface ListContactsResponse {
+  /**
+   * Response HTTP Code
+   */
+  StatusCode: number;
+  /**
+   * Error message
+   */
+  Message: string | null;
+  /**
+   * Contact ID
+   */
+  ID: number | null;
+  /**
+   * Conversation status of the contact (e.g. open, closed)
+   */
+  Status: string | null;
+  /**
+   * Tags of the contact (max. 10 items)
+   */
+  Tags: JsonValue | null;
+  /**
+   * User to whom the contact is assigned
+   */
+  Assignee: JsonValue | null;
+  /**
+   * When the contact was created (respond.io sends Unix seconds; the column holds ISO-8601)
+   */
+  CreatedAt: string | null;
+  /**
+   * First name of the contact
+   */
+  FirstName: string | null;
+  /**
+   * Last name of the contact
+   */
+  LastName: string | null;
+  /**
+   * Phone number of the contact
+   */
+  Phone: string | null;
+  /**
+   * Email address of the contact
+   */
+  Email: string | null;
+  /**
+   * Language following the ISO 639-1 standard
+   */
+  Language: string | null;
+  /**
+   * URL of the profile picture
+   */
+  ProfilePictureUrl: string | null;
+  /**
+   * Code of the country following the ISO 3166-1 alpha-2 standard
+   */
+  CountryCode: string | null;
+  /**
+   * Custom value
+   */
+  CustomFields: JsonValue | null;
+}
+
+/** Respond.io - List Users Item 1.0.0 */
+
+/**
+ * One user of the workspace (users whose invitation is pending are not listed).
+ */
+export interface ListUsersItem {
+  /**
+   * Unique identifier
+   */
+  ID: number;
+  /**
+   * First name
+   */
+  FirstName: string | null;
+  /**
+   * Last name
+   */
+  LastName: string | null;
+  /**
+   * Email address
+   */
+  Email: string | null;
+  /**
+   * Role of the user (agent, manager or owner)
+   */
+  Role: string | null;
+  /**
+   * Team of the user; null when the user has none
+   */
+  Team: ListUsersTeam | null;
+  /**
+   * Restrictions of the user, as respond.io names them (e.g. restrict_data_export, restrict_contact_deletion, restrict_space_setting, show_team_contacts, show_only_mine, restrict_space_integration, restrict_shortcuts); null when respond.io sends none. Integray types this column "Respond.io - List Users Restriction v1.0.0", whose columns could not be read; a list of names keeps every restriction, including ones added later.
+   */
+  Restrictions: string[] | null;
+}
+
+/** Respond.io - List Users Response 1.0.0 */
+
+/**
+ * One user of the workspace per row (every page of GET /space/user), or an error row (StatusCode and Message set, Items null).
+ */
+export interface ListUsersResponse {
+  /**
+   * HTTP status code of the response
+   */
+  StatusCode: number;
+  /**
+   * Message detailing the response status or errors
+   */
+  Message: string | null;
+  /**
+   * The user this row lists (one row per user); null on an error row
+   */
+  Items: ListUsersItem | null;
+}
+
+/** Respond.io - List Users Team 1.0.0 */
+
+/**
+ * The team a user belongs to (respond.io's { id, name }). Integray's columns for this schema could not be read: named after the API object.
+ */
+export interface ListUsersTeam {
+  /**
+   * ID of the team
+   */
+  ID: number;
+  /**
+   * Name of the team
+   */
+  Name: string | null;
 }
 
 /** Respond.io - Client Options 1.0.0 */

@@ -61,6 +61,10 @@ t.test('CSV writer: a JSON column holds JSON text, the empty string is "" and re
   t.equal(castCell('', false, 'String'), null, 'unquoted empty → null');
   t.equal(castCell('12', false, 'Integer'), 12);
   t.equal(castCell('12x', false, 'Integer'), '12x', 'left as text for the validation to name');
+  t.same(castCell('{"FilterAnd":[]}', true, 'Respond.io - Filters v1.2.0'), { FilterAnd: [] }, 'a nested schema cell is JSON text');
+  t.same(castCell('[{"name":"a","value":1}]', true, 'List of Respond.io - Custom Field v1.0.0'), [{ name: 'a', value: 1 }], 'a list cell is JSON text');
+  t.equal(castCell('{"x":1}', true, undefined), '{"x":1}', 'a column the schema does not name stays text');
+  t.equal(castCell('2024-01-01T00:00:00Z', true, 'DateTime'), '2024-01-01T00:00:00Z');
 });
 
 t.test('--input and --output files; the format comes from the input extension', async (t) => {

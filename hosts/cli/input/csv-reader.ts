@@ -74,14 +74,15 @@ export function castCell(value: string, quoted: boolean, dataType: string | unde
     }
     case 'Boolean':
       return value === 'true' ? true : value === 'false' ? false : value;
-    case 'JSON':
-    case 'JSON v1.0.0':
+    case undefined: // a column the schema does not name
+    case 'String':
+    case 'DateTime':
+      return value;
+    default: // JSON, JSON v1.0.0, a nested schema ("Respond.io - Filters v1.2.0"), a list ("List of …"): JSON text
       try {
         return JSON.parse(value) as unknown;
       } catch {
         return value;
       }
-    default:
-      return value;
   }
 }
