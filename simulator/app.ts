@@ -7,9 +7,12 @@ import { resolveOptions, type SimulatorOptions, type StartOptions } from './opti
 import { installPolicy } from './policy.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
 import { sendError } from './reply.js';
+import { acceptBodilessRequests } from './body-parsing.js';
+import { contactWriteRoutes } from './routes/contact-writes.js';
 import { contactRoutes } from './routes/contacts.js';
 import { messageRoutes } from './routes/messages.js';
 import type { RoutesOptions } from './routes/context.js';
+import { userRoutes } from './routes/users.js';
 import { SimulatorStats } from './stats.js';
 
 export interface Simulator {
@@ -49,6 +52,7 @@ export function buildSimulator(options: SimulatorOptions = {}): Simulator {
 
   app.register(
     async (v2) => {
+      acceptBodilessRequests(v2);
       installPolicy(v2, {
         token,
         seed: resolved.seed,
@@ -69,6 +73,8 @@ export function buildSimulator(options: SimulatorOptions = {}): Simulator {
       const routes: RoutesOptions = { data, clock, creatingMs: resolved.creatingMs, createdThroughApi: new Map() };
       await v2.register(contactRoutes, routes);
       await v2.register(messageRoutes, routes);
+      await v2.register(contactWriteRoutes, routes);
+      await v2.register(userRoutes, routes);
     },
     { prefix: '/v2' },
   );

@@ -1,5 +1,5 @@
 import type { Random } from './prng.js';
-import type { SimContact, SimCustomField, SimDeliveryStatus, SimMessage, SimMessageBody, SimUser } from './data-types.js';
+import type { SimContact, SimCustomField, SimDeliveryStatus, SimMessage, SimMessageBody, SimSpaceUser, SimUser } from './data-types.js';
 
 /**
  * Builds the seeded contacts and messages. The first contacts are "showcase" contacts, each pinned to one variant
@@ -20,12 +20,37 @@ const COUNTRIES = [
 const TAGS = ['vip', 'premium', 'new', 'returning', 'wholesale', 'newsletter', 'complaint', 'lead', 'b2b', 'churn-risk', 'beta'];
 const LIFECYCLES = ['New Lead', 'Hot Lead', 'Payment', 'Customer', 'Cold Lead'];
 const STATUSES = ['open', 'open', 'close', 'closed'] as const;
-const USERS: readonly SimUser[] = [
-  { id: 456, firstName: 'Jane', lastName: 'Smith', email: 'jane@example.com' },
-  { id: 457, firstName: 'Ahmad', lastName: 'Zaki', email: 'ahmad@example.com' },
-  { id: 458, firstName: 'Lina', lastName: 'Ho', email: 'lina@example.com' },
-  { id: 459, firstName: 'Raj', lastName: 'Patel', email: 'raj@example.com' },
-];
+/**
+ * The workspace's users (GET /space/user), ids ascending. Fixed, not drawn: adding them must not shift the seeded
+ * contacts and messages. The first four are the assignees of contacts and senders of messages.
+ */
+const TEAMS = [{ id: 11, name: 'Customer Support' }, { id: 12, name: 'Sales' }, { id: 13, name: 'Billing' }] as const;
+const RESTRICTIONS = ['restrict_data_export', 'restrict_contact_deletion', 'restrict_space_setting', 'show_team_contacts', 'show_only_mine', 'restrict_space_integration', 'restrict_shortcuts'] as const;
+const USER_NAMES = [
+  ['Jane', 'Smith'], ['Ahmad', 'Zaki'], ['Lina', 'Ho'], ['Raj', 'Patel'], ['Nur', 'Aziz'], ['Tom', 'Baker'], ['Ivy', 'Chua'], ['Omar', 'Haddad'],
+  ['Mina', 'Park'], ['Ken', 'Sato'], ['Lea', 'Roux'], ['Ali', 'Khan'], ['Eva', 'Novak'], ['Sam', 'Ortiz'], ['Zoe', 'Lim'], ['Max', 'Weber'],
+  ['Ana', 'Silva'], ['Ben', 'Okafor'], ['Joy', 'Reyes'], ['Dev', 'Shah'], ['Kai', 'Wong'], ['Ria', 'Das'], ['Leo', 'Costa'], ['Uma', 'Iyer'], ['Yan', 'Zhou'],
+] as const;
+export const SPACE_USERS: readonly SimSpaceUser[] = USER_NAMES.map(([firstName, lastName], index) => {
+  const user: SimSpaceUser = {
+    id: 456 + index,
+    firstName,
+    lastName,
+    email: index < 4 ? `${firstName.toLowerCase()}@example.com` : `${firstName}.${lastName}@example.com`.toLowerCase(),
+    role: index === 0 ? 'owner' : index % 5 === 1 ? 'manager' : 'agent',
+    team: index % 4 === 3 ? null : (TEAMS[index % TEAMS.length] as SimSpaceUser['team']),
+  };
+  // Every third user has no restrictions key; the others carry 0 to 2 of them.
+  if (index % 3 !== 2) user.restrictions = RESTRICTIONS.slice(index % RESTRICTIONS.length, (index % RESTRICTIONS.length) + (index % 3));
+  return user;
+});
+const USERS: readonly SimUser[] = SPACE_USERS.slice(0, 4).map(({ id, firstName, lastName, email }) => ({ id, firstName, lastName, email }));
+export const CHANNEL_NAMES: Readonly<Record<number, { name: string; source: string }>> = {
+  5678: { name: 'WhatsApp Business', source: 'whatsapp' },
+  5679: { name: 'Facebook Messenger', source: 'facebook' },
+  7001: { name: 'Telegram Bot', source: 'telegram' },
+  8123: { name: 'Website Chat', source: 'custom_channel' },
+};
 export const CHANNEL_IDS = [5678, 5679, 7001, 8123] as const;
 const MESSAGE_TYPES = ['text', 'attachment', 'quick_reply', 'location', 'custom_payload', 'email', 'whatsapp_template', 'story_reply', 'sticker'] as const;
 const SOURCES = ['user', 'api', 'workflow', 'broadcast', 'ai_agent'] as const;

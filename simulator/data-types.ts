@@ -7,6 +7,26 @@ export interface SimUser {
   email: string;
 }
 
+/**
+ * A user of the workspace as GET /space/user lists it: the assignee's keys plus role, team and restrictions.
+ * `team` may be null and `restrictions` absent (respond.io's MCP example omits it).
+ */
+export interface SimSpaceUser extends SimUser {
+  role: 'agent' | 'manager' | 'owner';
+  team: { id: number; name: string } | null;
+  restrictions?: string[];
+}
+
+/** One channel a contact is reachable on, as GET /contact/{identifier}/channels lists it. */
+export interface SimContactChannel {
+  id: number;
+  name: string;
+  source: string;
+  lastMessageTime: number;
+  lastIncomingMessageTime: number | null;
+  created_at: number;
+}
+
 export interface SimCustomField {
   name: string;
   value: string | number | boolean | null;

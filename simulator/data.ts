@@ -1,5 +1,5 @@
-import { generateData } from './data-generate.js';
-import type { SimContact, SimMessage, SimMessageBody } from './data-types.js';
+import { CHANNEL_NAMES, generateData, SPACE_USERS } from './data-generate.js';
+import type { SimContact, SimContactChannel, SimMessage, SimMessageBody, SimSpaceUser } from './data-types.js';
 import type { ContactLookup } from './identifier.js';
 import { createRandom } from './prng.js';
 
@@ -9,6 +9,9 @@ export type * from './data-types.js';
 export type ContactFields = Pick<SimContact, 'firstName' | 'lastName' | 'phone' | 'email' | 'language' | 'profilePic' | 'countryCode' | 'custom_fields'>;
 
 export class DataConflict extends Error {}
+
+/** respond.io keeps at most this many tags on a contact (Get Contact: "max. 10 items"). */
+export const MAX_TAGS = 10;
 
 /**
  * The simulator's store: seeded contacts and messages plus what requests add. Contacts are kept in ascending id
@@ -98,6 +101,64 @@ export class SimulatorData {
     if (!existing) this.#contacts.push(contact);
     this.#index(contact);
     return { contact, created: !existing };
+  }
+
+  /** The workspace's users, ascending id (GET /space/user lists them newest first). */
+  get users(): readonly SimSpaceUser[] {
+    return SPACE_USERS;
+  }
+
+  /**
+   * POST /contact/{identifier}: creates the contact an email: or phone: identifier names. undefined when it exists
+   * already. Throws DataConflict when the body's email/phone belongs to another contact.
+   */
+  create(lookup: Exclude<ContactLookup, { type: 'id' }>, fields: ContactFields, nowSeconds: number): SimContact | undefined {
+    if (this.find(lookup)) return undefined;
+    return this.createOrUpdate(lookup, fields, nowSeconds)?.contact;
+  }
+
+  /** PUT /contact/{identifier}: updates an existing contact. Throws DataConflict like createOrUpdate. */
+  update(contact: SimContact, fields: ContactFields): void {
+    this.#checkFree(contact, fields);
+    this.#unindex(contact);
+    Object.assign(contact, fields);
+    if (typeof contact.email === 'string') contact.email = contact.email.toLowerCase();
+    this.#index(contact);
+  }
+
+  /** DELETE /contact/{identifier}: the contact and its messages are gone. */
+  remove(contact: SimContact): void {
+    this.#unindex(contact);
+    this.#byId.delete(contact.id);
+    this.#contacts.splice(this.#contacts.indexOf(contact), 1);
+    for (const message of this.#messagesByContact.get(contact.id) ?? []) this.#messageById.delete(message.messageId);
+    this.#messagesByContact.delete(contact.id);
+  }
+
+  /** Adds tags (kept once each). Throws DataConflict when the contact would carry more than MAX_TAGS. */
+  addTags(contact: SimContact, tags: readonly string[]): void {
+    const next = [...new Set([...(contact.tags ?? []), ...tags])];
+    if (next.length > MAX_TAGS) throw new DataConflict(`a contact carries at most ${MAX_TAGS} tags (would have ${next.length})`);
+    contact.tags = next;
+  }
+
+  removeTags(contact: SimContact, tags: readonly string[]): void {
+    contact.tags = (contact.tags ?? []).filter((tag) => !tags.includes(tag));
+  }
+
+  /** The channels a contact has messages on, newest channel id first (the order cursor paging needs). */
+  channelsOf(contact: SimContact): SimContactChannel[] {
+    const byChannel = new Map<number, SimContactChannel>();
+    this.messagesOf(contact.id).forEach((message, index) => {
+      // Messages carry no time of their own here: a channel's times are the contact's creation plus its order.
+      const at = contact.created_at + (index + 1) * 60;
+      const known = CHANNEL_NAMES[message.channelId] ?? { name: `Channel ${message.channelId}`, source: 'custom_channel' };
+      const channel = byChannel.get(message.channelId) ?? { id: message.channelId, ...known, lastMessageTime: at, lastIncomingMessageTime: null, created_at: at };
+      channel.lastMessageTime = at;
+      if (message.traffic === 'incoming') channel.lastIncomingMessageTime = at;
+      byChannel.set(message.channelId, channel);
+    });
+    return [...byChannel.values()].sort((a, b) => b.id - a.id);
   }
 
   /** Stores an outgoing message as sent through the API: status history starts at pending, then sent. */

@@ -6,7 +6,7 @@
 export interface EndpointSpec {
   /** 'GET /contact/{identifier}' */
   key: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** fastify route under /v2: '/contact/:identifier' */
   route: string;
   /** The seed table's name for it. */
@@ -35,6 +35,15 @@ export const endpoints = [
     name: 'Create or update a contact',
     documentedLimit: 5,
   },
+  // respond.io's n8n node calls these too; seed 003 gives "Create/update/delete a contact" 5, "Add/delete tags" 5,
+  // "List contact channels" 5, "List space users" 5.
+  { key: 'POST /contact/{identifier}', method: 'POST', route: '/contact/:identifier', name: 'Create a contact', documentedLimit: 5 },
+  { key: 'PUT /contact/{identifier}', method: 'PUT', route: '/contact/:identifier', name: 'Update a contact', documentedLimit: 5 },
+  { key: 'DELETE /contact/{identifier}', method: 'DELETE', route: '/contact/:identifier', name: 'Delete a contact', documentedLimit: 5 },
+  { key: 'POST /contact/{identifier}/tag', method: 'POST', route: '/contact/:identifier/tag', name: 'Add tags', documentedLimit: 5 },
+  { key: 'DELETE /contact/{identifier}/tag', method: 'DELETE', route: '/contact/:identifier/tag', name: 'Delete tags', documentedLimit: 5 },
+  { key: 'GET /contact/{identifier}/channels', method: 'GET', route: '/contact/:identifier/channels', name: 'List contact channels', documentedLimit: 5 },
+  { key: 'GET /space/user', method: 'GET', route: '/space/user', name: 'List space users', documentedLimit: 5 },
 ] as const satisfies readonly EndpointSpec[];
 
 export type EndpointKey = (typeof endpoints)[number]['key'];

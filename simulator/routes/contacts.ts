@@ -36,7 +36,8 @@ export const contactRoutes: FastifyPluginAsync<RoutesOptions> = async (app, { da
     return {
       items: result.items,
       pagination: {
-        next: result.next === undefined ? null : pageUrl(request, page.limit, result.next),
+        // The end is an empty next (respond.io's form; the user list leaves the key out, clients must take both).
+        next: result.next === undefined ? '' : pageUrl(request, page.limit, result.next),
         previous: result.previous === undefined ? null : pageUrl(request, page.limit, result.previous),
       },
     };
@@ -62,8 +63,8 @@ export const contactRoutes: FastifyPluginAsync<RoutesOptions> = async (app, { da
   });
 };
 
-/** The contact fields of a create_or_update body, or the 400 message. */
-function readContactFields(body: unknown): ContactFields | string {
+/** The contact fields of a create_or_update / create / update body, or the 400 message. */
+export function readContactFields(body: unknown): ContactFields | string {
   if (!isPlainObject(body)) return 'Request body must be a JSON object of contact fields';
   const fields: ContactFields = {};
   for (const key of STRING_FIELDS) {
