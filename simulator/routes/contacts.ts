@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { compileFilter } from '../contact-filter.js';
 import { DataConflict, type ContactFields } from '../data.js';
 import { parseContactIdentifier } from '../identifier.js';
 import { paginate, pageUrl, readPageQuery } from '../pagination.js';
@@ -28,11 +29,9 @@ export const contactRoutes: FastifyPluginAsync<RoutesOptions> = async (app, { da
     const { search, timezone, filter } = body;
     if (search !== undefined && typeof search !== 'string') return sendError(reply, 400, 'search must be a string');
     if (timezone !== undefined && typeof timezone !== 'string') return sendError(reply, 400, 'timezone must be a string');
-    // The filter language (category/field/operator) is accepted but not evaluated: only its outline is checked.
-    if (filter !== undefined && !(isPlainObject(filter) && ['$and', '$or'].every((k) => filter[k] === undefined || Array.isArray(filter[k])))) {
-      return sendError(reply, 400, 'filter must be an object like { "$and": [ … ] }');
-    }
-    const result = paginate(data.listContacts(search), (c) => c.id, page.limit, page.cursorId);
+    const matches = compileFilter(filter);
+    if (typeof matches === 'string') return sendError(reply, 400, matches);
+    const result = paginate(data.listContacts(search).filter(matches), (c) => c.id, page.limit, page.cursorId);
     return {
       items: result.items,
       pagination: {

@@ -126,3 +126,28 @@ t.test('each new route has its documented limit (seed 003): the sixth request in
   }
   t.ok(endpoints.some((e) => e.key === 'DELETE /contact/{identifier}' && e.documentedLimit === 5));
 });
+
+t.test('POST /contact/list evaluates filters: tags, contact fields, lifecycle, AND / OR; a bad condition is a 400', async (t) => {
+  const list = async (filter: unknown): Promise<number[]> => {
+    const response = await sim.app.inject({ method: 'POST', url: '/v2/contact/list?limit=100', headers, payload: { search: '', timezone: 'UTC', filter } });
+    t.equal(response.statusCode, 200, JSON.stringify(filter));
+    return (response.json() as ListBody).items.map((c) => Number(c.id));
+  };
+  const newestFirst = [...sim.data.contacts].reverse();
+  const idsWhere = (test: (c: (typeof newestFirst)[number]) => boolean): number[] => newestFirst.filter(test).map((c) => c.id);
+  const vip = { category: 'contactTag', field: null, operator: 'hasAnyOf', value: ['vip'] };
+  const unassigned = { category: 'contactField', field: 'assigneeUserId', operator: 'isEqualTo', value: null };
+  const malaysia = { category: 'contactField', field: 'countryCode', operator: 'isEqualTo', value: 'MY' };
+  t.same(await list({ $or: [] }), idsWhere(() => true), 'an empty $or is no filter');
+  t.same(await list({ $and: [vip] }), idsWhere((c) => (c.tags ?? []).includes('vip')));
+  t.same(await list({ $and: [unassigned] }), idsWhere((c) => !c.assignee));
+  t.same(await list({ $and: [malaysia, unassigned] }), idsWhere((c) => c.countryCode === 'MY' && !c.assignee));
+  t.same(await list({ $or: [vip, malaysia] }), idsWhere((c) => (c.tags ?? []).includes('vip') || c.countryCode === 'MY'));
+  t.same(await list({ $and: [{ category: 'lifecycle', field: null, operator: 'isEqualTo', value: 'Customer' }] }), idsWhere((c) => c.lifecycle === 'Customer'));
+  t.same(await list({ $and: [{ category: 'contactField', field: 'order_id', operator: 'exists', value: null }] }), idsWhere((c) => (c.custom_fields ?? []).some((f) => f.name === 'order_id' && f.value !== null)), 'a custom field by name');
+  t.ok((await list({ $and: [vip] })).length > 0, 'the seed has vip contacts');
+  for (const filter of [{ $and: 1 }, { $not: [] }, { $and: [{ category: 'tag', operator: 'hasAnyOf', value: [] }] }, { $and: [{ ...vip, operator: 'isGreaterThan' }] }, { $and: [{ ...malaysia, field: null }] }]) {
+    const response = await sim.app.inject({ method: 'POST', url: '/v2/contact/list', headers, payload: { filter } });
+    t.ok(isErrorBody(response, 400), `400 for ${JSON.stringify(filter)}: ${response.json<{ message: string }>().message}`);
+  }
+});
