@@ -30,7 +30,8 @@ export function parseFlags(command: string, argv: readonly string[], specs: Flag
   for (const arg of argv) {
     if (arg === '--') break;
     const name = arg.startsWith('--') ? arg.slice(2).split('=')[0] ?? '' : undefined;
-    if (name !== undefined && refusedFlags[name] !== undefined) {
+    // A command that declares the flag itself means something else by it (simulate --token: the simulator's own).
+    if (name !== undefined && refusedFlags[name] !== undefined && !Object.hasOwn(specs, name)) {
       throw new UsageError(`--${name} is refused: ${refusedFlags[name]}`, command);
     }
   }

@@ -1,3 +1,4 @@
+import { completeConnection } from '../../runtime/connection-block.js';
 import type { ConfigurationDescription } from '../../runtime/describe.js';
 import { UsageError } from './io.js';
 import type { RunOptions } from './run-options.js';
@@ -13,20 +14,13 @@ export function connectionOf(
   token: string,
   options: RunOptions,
   envBaseUrl?: string,
-): Record<string, string> {
+): Record<string, unknown> {
   const { schema, secretFields } = connector.configuration.Connection;
   const fields = Object.keys(schema.properties ?? {});
-  const connection: Record<string, string> = {};
-  const [secret] = secretFields;
-  if (secret !== undefined) connection[secret] = token;
-  if (options.baseUrl !== undefined) {
-    if (!fields.includes('Base URL')) {
-      throw new UsageError(`--base-url: the Connection of ${connector.id} has no 'Base URL' field (its fields: ${fields.join(', ')}); use --connection 'FIELD=VALUE'`, 'run');
-    }
-    connection['Base URL'] = options.baseUrl;
-  } else if (envBaseUrl !== undefined && fields.includes('Base URL')) {
-    connection['Base URL'] = envBaseUrl;
+  if (options.baseUrl !== undefined && !fields.includes('Base URL')) {
+    throw new UsageError(`--base-url: the Connection of ${connector.id} has no 'Base URL' field (its fields: ${fields.join(', ')}); use --connection 'FIELD=VALUE'`, 'run');
   }
+  const given: Record<string, string> = {};
   for (const [field, value] of options.connectionFields) {
     if (!fields.includes(field)) {
       throw new UsageError(`--connection: the Connection of ${connector.id} has no field ${JSON.stringify(field)} (its fields: ${fields.join(', ')})`, 'run');
@@ -34,7 +28,7 @@ export function connectionOf(
     if (secretFields.includes(field)) {
       throw new UsageError(`--connection: '${field}' is secret and is refused on the command line (visible in ps and shell history); set RESPONDIO_TOKEN or pass --token-file FILE`, 'run');
     }
-    connection[field] = value;
+    given[field] = value;
   }
-  return connection;
+  return completeConnection(given, connector.configuration.Connection, { secret: token, baseUrl: options.baseUrl, defaultBaseUrl: envBaseUrl });
 }

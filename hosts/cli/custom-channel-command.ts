@@ -1,8 +1,9 @@
 import { constants } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { integerFlag, oneOf, parseFlags, type FlagSpecs } from './args.js';
 import { ExitCode, PROGRAM, UsageError, type CliIo } from './io.js';
+import { readSecret } from './token.js';
 import type { ProviderAdapter } from '../../custom-channel/adapter.js';
 import { createForwardAdapter } from '../../custom-channel/forward-adapter.js';
 import { createOutboxAdapter, DEFAULT_DEDUPE_WINDOW_MS } from '../../custom-channel/outbox-adapter.js';
@@ -101,7 +102,14 @@ export async function runCustomChannel(argv: string[], io: CustomChannelIo): Pro
     const idTypeText = text('id-type') ?? io.env.RESPONDIO_CHANNEL_ID_TYPE;
     if (!idTypeText) throw new UsageError('--id-type is required: phone (Phone Number) or custom (Custom ID), as chosen when the channel was created', COMMAND);
     const idType = parseIdType(idTypeText);
-    const apiToken = await readToken(text('token-file'), text('token-env') ?? CHANNEL_TOKEN_ENV, io.env);
+    const envName = text('token-env') ?? CHANNEL_TOKEN_ENV;
+    const apiToken = await readSecret({
+      file: text('token-file'),
+      envName,
+      env: io.env,
+      command: COMMAND,
+      missing: `no API Token: set ${envName} (or pass --token-file FILE) to the token of respond.io's Custom Channel dialog`,
+    });
     const port = integerFlag(COMMAND, 'port', text('port') ?? io.env.PORT ?? '3000', 0, 65535);
     const host = text('host') ?? '127.0.0.1';
     const bodyLimit = integerFlag(COMMAND, 'body-limit', text('body-limit') ?? String(DEFAULT_BODY_LIMIT), 1024, 16 * 1024 * 1024);
@@ -159,22 +167,6 @@ function parseIdType(value: string): IdType {
   throw new UsageError(`--id-type must be phone (Phone Number) or custom (Custom ID), got ${JSON.stringify(value)}`, COMMAND);
 }
 
-async function readToken(file: string | undefined, envName: string, env: Record<string, string | undefined>): Promise<string> {
-  if (file !== undefined) {
-    let content: string;
-    try {
-      content = await readFile(file, 'utf8');
-    } catch (error) {
-      throw new UsageError(`--token-file ${JSON.stringify(file)} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, COMMAND);
-    }
-    const token = content.trim();
-    if (token === '') throw new UsageError(`--token-file ${JSON.stringify(file)} is empty`, COMMAND);
-    return token;
-  }
-  const token = env[envName]?.trim();
-  if (!token) throw new UsageError(`no API Token: set ${envName} (or pass --token-file FILE) to the token of respond.io's Custom Channel dialog`, COMMAND);
-  return token;
-}
 
 async function buildAdapter(text: (flag: string) => string | undefined, env: Record<string, string | undefined>): Promise<ProviderAdapter> {
   const kind = oneOf(COMMAND, 'adapter', text('adapter') ?? 'outbox', ['outbox', 'forward'] as const);

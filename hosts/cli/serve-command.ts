@@ -1,5 +1,6 @@
-import { parseArgs } from 'node:util';
 import type { FastifyInstance } from 'fastify';
+import { parseFlags, type FlagSpecs, type ParsedArgs } from './args.js';
+import { UsageError } from './io.js';
 import type { Plugin } from '../../runtime/plugin.js';
 import { buildServer } from '../http/build-server.js';
 import { API_KEY_ENV, BASE_URL_ENV } from '../http/options.js';
@@ -18,6 +19,16 @@ export interface ServeIo {
   /** Plugin to serve (tests); default: loadPlugin(). */
   plugin?: Plugin;
 }
+
+const serveFlags: FlagSpecs = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  open: { type: 'boolean' },
+  'base-url': { type: 'string' },
+  'allow-upstream': { type: 'string', multiple: true },
+  'log-level': { type: 'string' },
+  'grace-seconds': { type: 'string' },
+};
 
 export const SERVE_USAGE = `Usage: respondio-connectors serve [--port N] [--host H] [--open] [--base-url URL] [--allow-upstream URL]… [--log-level L] [--grace-seconds S]
 
@@ -44,27 +55,26 @@ export function isLoopbackHost(host: string): boolean {
  */
 export async function runServe(argv: readonly string[], io: ServeIo): Promise<number> {
   const env = io.env ?? process.env;
-  let values;
+  let parsed: ParsedArgs;
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string', default: '127.0.0.1' },
-        open: { type: 'boolean', default: false },
-        'base-url': { type: 'string' },
-        'allow-upstream': { type: 'string', multiple: true },
-        'log-level': { type: 'string', default: 'info' },
-        'grace-seconds': { type: 'string', default: '30' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    parsed = parseFlags('serve', argv, serveFlags, 0);
   } catch (error) {
-    io.stderr.write(`serve: ${(error as Error).message}\n\n${SERVE_USAGE}`);
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr.write(`serve: ${error.message}\n\n${SERVE_USAGE}`);
     return 2;
   }
+  const text = (name: string): string | undefined => (typeof parsed.values[name] === 'string' ? (parsed.values[name] as string) : undefined);
+  const list = parsed.values['allow-upstream'];
+  const values = {
+    help: parsed.values.help === true,
+    open: parsed.values.open === true,
+    port: text('port'),
+    host: text('host') ?? '127.0.0.1',
+    'base-url': text('base-url'),
+    'allow-upstream': Array.isArray(list) ? list : undefined,
+    'log-level': text('log-level') ?? 'info',
+    'grace-seconds': text('grace-seconds') ?? '30',
+  };
   if (values.help) {
     io.stderr.write(SERVE_USAGE);
     return 0;

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseFlags, type FlagSpecs } from './args.js';
 import { startSimulator } from '../../simulator/app.js';
 import { FaultSpecError, parseFaultSpec } from '../../simulator/fault-spec.js';
 import { defaultToken, SimulatorOptionError, type StartOptions } from '../../simulator/options.js';
@@ -13,6 +13,18 @@ export interface SimulateIo {
 }
 
 const DEFAULT_CHANNEL_ID = 'sim-channel';
+
+const simulateFlags: FlagSpecs = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  seed: { type: 'string' },
+  contacts: { type: 'string' },
+  limits: { type: 'string' },
+  faults: { type: 'string' },
+  token: { type: 'string' },
+  'channel-id': { type: 'string' },
+  'channel-id-type': { type: 'string' },
+};
 
 const USAGE = `Usage: respondio-connectors simulate [options]
   --port N             port to listen on (default 0: a free one)
@@ -88,23 +100,20 @@ interface SimulateOptions {
 }
 
 function parseOptions(argv: string[]): SimulateOptions | 'help' {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      seed: { type: 'string' },
-      contacts: { type: 'string' },
-      limits: { type: 'string' },
-      faults: { type: 'string' },
-      token: { type: 'string' },
-      'channel-id': { type: 'string' },
-      'channel-id-type': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const parsed = parseFlags('simulate', argv, simulateFlags, 0);
+  const text = (name: string): string | undefined => (typeof parsed.values[name] === 'string' ? (parsed.values[name] as string) : undefined);
+  const values = {
+    help: parsed.values.help === true,
+    port: text('port'),
+    host: text('host'),
+    seed: text('seed'),
+    contacts: text('contacts'),
+    limits: text('limits'),
+    faults: text('faults'),
+    token: text('token'),
+    'channel-id': text('channel-id'),
+    'channel-id-type': text('channel-id-type'),
+  };
   if (values.help) return 'help';
   const options: StartOptions = {};
   if (values.port !== undefined) options.port = integerFlag('--port', values.port, 0, 65_535);

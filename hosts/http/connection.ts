@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { completeConnection } from '../../runtime/connection-block.js';
 import type { ConfigurationDescription } from '../../runtime/describe.js';
 
 export const TOKEN_HEADER = 'x-respondio-token';
@@ -25,12 +26,5 @@ export function connectionOf(
   defaultBaseUrl: string | undefined,
   described: ConfigurationDescription | undefined,
 ): Record<string, unknown> {
-  const connection: Record<string, unknown> = { ...fromBody };
-  const token = header(request, TOKEN_HEADER);
-  if (token !== undefined) connection[described?.secretFields[0] ?? 'Token'] = token;
-  const baseUrl = header(request, BASE_URL_HEADER);
-  const hasBaseUrl = described?.schema.properties?.['Base URL'] !== undefined;
-  if (baseUrl !== undefined) connection['Base URL'] = baseUrl;
-  else if (hasBaseUrl && connection['Base URL'] === undefined && defaultBaseUrl !== undefined) connection['Base URL'] = defaultBaseUrl;
-  return connection;
+  return completeConnection(fromBody ?? {}, described, { secret: header(request, TOKEN_HEADER), baseUrl: header(request, BASE_URL_HEADER), defaultBaseUrl });
 }

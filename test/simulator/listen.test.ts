@@ -57,7 +57,7 @@ t.test('runSimulate refuses bad flags with exit code 2 and a clear message', asy
     [['--faults', 'rate=3'], /--faults: Invalid fault spec "rate=3": rate must be a number from 0 to 1/],
     [['--port', 'abc'], /--port must be an integer from 0 to 65535, got "abc"/],
     [['--seed=-1'], /--seed must be an integer from 0 to 4294967295, got "-1"/],
-    [['--nope'], /Unknown option '--nope'/],
+    [['--nope'], /unknown flag --nope; known flags: /],
     [['--token', 'short'], /option token must be 8 to 512 visible ASCII characters/],
   ];
   for (const [argv, message] of cases) {
