@@ -7,6 +7,7 @@ import { ConfigurationError } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
 import { readManifest, type Manifest, type ManifestConnector } from './manifest.js';
 import { runPipeline, type RowSource, type RunHandle } from './pipeline.js';
+import { onceWhenEmpty } from './once-when-empty.js';
 import { SchemaRegistry } from './schema-registry.js';
 import { rowLimitProblem } from './row-limits.js';
 import { describeRowIssues, schemaIssues } from './schema-issues.js';
@@ -97,7 +98,10 @@ export class Plugin {
    */
   run(request: RunRequest): RunHandle {
     const { entry, module } = this.find(request.connector);
-    const rows = this.singleInput(entry, request);
+    const inputSchema = this.registry.get(entry.input.name, entry.input.version).schema;
+    const takesNoColumns = Object.keys(inputSchema.properties ?? {}).length === 0;
+    // A connector without input columns (List Users) runs once even when given no rows: see once-when-empty.ts.
+    const rows = takesNoColumns ? onceWhenEmpty(this.singleInput(entry, request, true)) : this.singleInput(entry, request);
     const concurrency = integerOption('concurrency', request.concurrency ?? DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY);
     const readAhead = integerOption('readAhead', request.readAhead ?? Math.max(16, concurrency * 4), concurrency, 100_000);
     const firstRow = integerOption('firstRow', request.firstRow ?? 1, 1, Number.MAX_SAFE_INTEGER);
@@ -158,7 +162,9 @@ export class Plugin {
     return found;
   }
 
-  private singleInput(entry: ManifestConnector, request: RunRequest): RowSource {
+  private singleInput(entry: ManifestConnector, request: RunRequest, optional: true): RowSource | undefined;
+  private singleInput(entry: ManifestConnector, request: RunRequest): RowSource;
+  private singleInput(entry: ManifestConnector, request: RunRequest, optional = false): RowSource | undefined {
     if (request.inputs !== undefined) {
       if (request.rows !== undefined) throw new ConfigurationError('RC_INVALID_OPTION', 'give either rows or inputs, not both');
       if (request.inputs.length !== 1 && entry.multiInputStep === 'Not supported') {
@@ -170,7 +176,7 @@ export class Plugin {
       const [only] = request.inputs;
       if (only !== undefined) return only;
     }
-    if (request.rows === undefined) throw new ConfigurationError('RC_INVALID_OPTION', 'no input rows given');
+    if (request.rows === undefined && !optional) throw new ConfigurationError('RC_INVALID_OPTION', 'no input rows given');
     return request.rows;
   }
 

@@ -663,6 +663,13 @@ export interface ListUsersTeam {
   Name: string | null;
 }
 
+/** Respond.io - No Input 1.0.0 */
+
+/**
+ * The input of a connector that takes no columns (List Users): each row is one run of the connector, and a run given no rows runs it once with an empty row. A row with columns is refused, so that a wrongly wired step is noticed rather than run once per row with its columns ignored.
+ */
+export interface NoInput {}
+
 /** Respond.io - Client Options 1.0.0 */
 
 /**

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import t from 'tap';
-import { contactRow } from '../../connectors/get-contact/index.js';
+import { contactRow } from '../../connectors/respond-io/contact-row.js';
 import { loadPlugin } from '../../connectors/index.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { api, BASE_URL, contactBody, notFound, TOKEN } from '../respond-io/fixtures.js';
