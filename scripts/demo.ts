@@ -2,7 +2,8 @@
  * `npm run demo` — the main job, offline: starts the respond.io simulator in-process (documented rate limits on),
  * then runs Get Contact and Get Message over the sample files of examples/ under each of the three error behaviors,
  * through the same CLI code a user runs, and prints the output rows and each run's summary. Then the Custom Channel
- * loop: respond.io sends a message out through our /message server, and the workflow posts the receipt back.
+ * loop: respond.io sends a message out through our /message server, and the workflow posts the receipt back. Then
+ * List Users (no input rows) and a Create Or Update Contact followed by Get Contact of the same contact.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,25 @@ function collect(stream: PassThrough): () => string {
 }
 
 const indent = (text: string): string => text.trimEnd().split('\n').map((line) => `    ${line}`).join('\n');
+
+/** One CLI run against the simulator with `stdin` as input rows: prints the command, its rows and summary. */
+async function showRun(baseUrl: string, token: string, argv: string[], stdinText: string): Promise<{ code: number; rows: Record<string, unknown>[] }> {
+  const stdin = new PassThrough();
+  stdin.end(stdinText);
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out = collect(stdout);
+  const err = collect(stderr);
+  const code = await main([...argv, '--base-url', baseUrl], { stdin, stdout, stderr, env: { RESPONDIO_TOKEN: token } });
+  const shown = stdinText.trim() === '' ? '< /dev/null' : `<<< '${stdinText.trim()}'`;
+  console.log(`$ RESPONDIO_TOKEN=… respondio-connectors ${argv.join(' ')} --base-url ${baseUrl} ${shown}   → exit ${code}`);
+  console.log('  output rows:');
+  console.log(out().trim() ? indent(out()) : '    (none)');
+  console.log('  summary (stderr):');
+  console.log(indent(err()));
+  console.log('');
+  return { code, rows: out().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>) };
+}
 
 const recorder = new WebhookRecorder();
 const simulator = await startSimulator({ plugins: [customChannelSimulatorPlugin({ channels: [channel], recorder })] });
@@ -84,6 +104,14 @@ try {
   } finally {
     await server.close();
   }
+
+  console.log('— List Users (no input rows: runs once), then Create Or Update Contact and Get Contact of the same contact —');
+  const users = await showRun(simulator.baseUrl, simulator.token, ['run', 'list-users'], '');
+  const contact = { Identifier: 'email:demo.person@example.com', FirstName: 'Demo', LastName: 'Person', Email: 'demo.person@example.com', Language: 'en', CountryCode: 'SG' };
+  const written = await showRun(simulator.baseUrl, simulator.token, ['run', 'create-or-update-contact'], `${JSON.stringify(contact)}\n`);
+  const contactId = written.rows[0]?.ContactID;
+  const read = await showRun(simulator.baseUrl, simulator.token, ['run', 'get-contact'], `${JSON.stringify({ Identifier: `id:${String(contactId)}` })}\n`);
+  worst = Math.max(worst, users.code, written.code, read.code);
 
   const { stats } = simulator;
   console.log(`the simulator answered ${stats.totalRequests} requests, ${stats.totalRateLimited} of them 429 (pacing keeps this at 0):`);
