@@ -34,12 +34,11 @@ export function listContactsBody(row: ListContactsRequest): { search: string; ti
 }
 
 function filterBody(filters: Filters | null): Record<string, unknown> {
-  const and = filters?.FilterAnd ?? [];
-  const or = filters?.FilterOr ?? [];
-  // Both given: every AND condition must hold and, among the OR ones, any; respond.io nests them that way.
-  if (and.length > 0 && or.length > 0) return { $and: [...and.map(condition), { $or: or.map(condition) }] };
-  if (or.length > 0) return { $or: or.map(condition) };
-  return { $and: and.map(condition) };
+  const and = (filters?.FilterAnd ?? []).map(condition);
+  const or = (filters?.FilterOr ?? []).map(condition);
+  // Both given: both keys side by side (every AND condition, and any OR one), as respond.io's filter object has them.
+  if (and.length > 0 && or.length > 0) return { $and: and, $or: or };
+  return or.length > 0 ? { $or: or } : { $and: and };
 }
 
 function condition(filter: Filter): Record<string, unknown> {

@@ -75,3 +75,21 @@ t.test('Create Or Update Contact writes a contact that Get Contact then reads ba
   t.match(refused.rows, [{ StatusCode: 400, Message: /CountryCode/, ContactID: null }], 'checked by the schema');
   t.equal(simulator.stats.endpoints['POST /contact/create_or_update/{identifier}']?.requests, 1, 'the refused row made no request');
 });
+
+t.test('describe --json lists the six connectors with their Integray names and ids', async (t) => {
+  const streams = { stdin: new PassThrough(), stdout: new PassThrough(), stderr: new PassThrough() };
+  let out = '';
+  streams.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  streams.stdin.end('');
+  t.equal(await main(['describe', '--json'], { ...streams, env: {} }), 0);
+  const list = JSON.parse(out) as { id: string; name: string; input: { name: string } }[];
+  t.same(list.map((c) => [c.id, c.name]).sort(), [
+    ['create-or-update-contact', 'Respond.io - Create Or Update Contact'],
+    ['custom-channel-send-event', 'Respond.io - Custom Channel Send Event'],
+    ['get-contact', 'Respond.io - Get Contact'],
+    ['get-message', 'Respond.io - Get Message'],
+    ['list-contacts', 'Respond.io - List Contacts'],
+    ['list-users', 'Respond.io - List Users'],
+  ]);
+  t.equal(list.find((c) => c.id === 'list-users')?.input.name, 'Respond.io - No Input');
+});
