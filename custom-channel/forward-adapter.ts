@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import got, { HTTPError, RequestError, TimeoutError } from 'got';
 import { MAX_MID_LENGTH, ProviderFailure, type ProviderAdapter } from './adapter.js';
 import { scrubCause } from '../runtime/scrub-cause.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../connectors/respond-io/client-options.js';
+import { isLoopbackHost } from '../connectors/respond-io/url-policy.js';
 
 export interface ForwardAdapterOptions {
   /** The provider endpoint that takes the respond.io message as JSON and answers its message id. */
@@ -16,6 +18,10 @@ export interface ForwardAdapterOptions {
   retryDelayMs?: (retry: number) => number;
   /** Field of the provider's JSON answer holding the message id; default: the first of mId, id, messageId. */
   idField?: string;
+  /** Largest provider answer accepted, counted as it arrives (default 4 MiB, as respond.io's client): past it the request is aborted. */
+  maxResponseBytes?: number;
+  /** Plain http:// to a host that is not loopback carries the provider key in clear: refused unless true (then warned once). */
+  allowInsecureUrl?: boolean;
 }
 
 const RETRY_STATUS = [408, 429, 500, 502, 503, 504];
@@ -37,6 +43,15 @@ export function createForwardAdapter(options: ForwardAdapterOptions): ProviderAd
   if (!Number.isInteger(retries) || retries < 0 || retries > 10) throw new RangeError(`retries must be an integer from 0 to 10, got ${JSON.stringify(retries)}`);
   const timeoutMs = options.timeoutMs ?? 10_000;
   if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new RangeError(`timeoutMs must be a positive integer, got ${JSON.stringify(timeoutMs)}`);
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (!Number.isInteger(maxResponseBytes) || maxResponseBytes < 1) throw new RangeError(`maxResponseBytes must be a positive integer, got ${JSON.stringify(maxResponseBytes)}`);
+  // The same rule as respond.io's Base URL (url-policy.ts): refused now, as an option error; an explicit opt-in is
+  // warned once, in the server's log, on the first send.
+  const inClear = url.protocol === 'http:' && !isLoopbackHost(url.hostname);
+  if (inClear && options.allowInsecureUrl !== true) {
+    throw new RangeError(`forward url ${url.origin} is plain http to a host that is not loopback: the provider's headers would cross the network unencrypted. Use https, or opt in with allowInsecureUrl (--forward-allow-insecure-url)`);
+  }
+  let warnInsecure = inClear;
   const where = `${url.origin}${url.pathname}`; // no query string: it may hold a provider key
 
   const client = got.extend({
@@ -56,13 +71,29 @@ export function createForwardAdapter(options: ForwardAdapterOptions): ProviderAd
 
   return {
     name: 'forward',
-    async send(message, { signal }) {
+    async send(message, { signal, logger }) {
+      if (warnInsecure) {
+        warnInsecure = false;
+        logger.warn({ origin: url.origin }, `forward url is plain http to ${url.host} (allowInsecureUrl): the provider's headers cross the network unencrypted`);
+      }
       const idempotencyKey = randomUUID().replace(/-/g, '');
       let body: string;
+      let tooLarge: number | undefined;
       try {
-        const response = await client.post(url, { json: message, headers: { 'idempotency-key': idempotencyKey }, signal });
-        body = response.body;
+        const pending = client.post(url, { json: message, headers: { 'idempotency-key': idempotencyKey }, signal });
+        // Counted as it arrives (a lying or huge Content-Length ends it at the first progress event): a provider
+        // answer never fills the server's memory.
+        pending.on('downloadProgress', (progress: { transferred: number; total?: number | undefined }) => {
+          const bytes = Math.max(progress.transferred, progress.total ?? 0);
+          if (tooLarge !== undefined || bytes <= maxResponseBytes) return;
+          tooLarge = bytes;
+          pending.cancel();
+        });
+        body = (await pending).body;
       } catch (error) {
+        if (tooLarge !== undefined) {
+          throw new ProviderFailure(502, `the provider's answer passed the response size cap of ${maxResponseBytes} bytes (maxResponseBytes; ${tooLarge} bytes or more): the request was aborted`, { cause: scrubCause(error) });
+        }
         throw toFailure(error, where, retries);
       }
       const mId = providerMessageId(body, options.idField);

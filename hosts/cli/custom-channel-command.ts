@@ -35,6 +35,7 @@ Adapter:
   --forward-token-env NAME  forward: environment variable with a token sent to the provider as a Bearer token
   --forward-retries N       forward: retries on 408/429/5xx/network errors (default 2)
   --forward-timeout MS      forward: per attempt (default 10000)
+  --forward-allow-insecure-url  forward: accept a plain http:// URL to a host that is not loopback (warned)
 
 Server:
   --host HOST               default 127.0.0.1 (put a TLS reverse proxy in front; respond.io calls over HTTPS)
@@ -60,6 +61,7 @@ const flags: FlagSpecs = {
   'forward-token-env': { type: 'string' },
   'forward-retries': { type: 'string' },
   'forward-timeout': { type: 'string' },
+  'forward-allow-insecure-url': { type: 'boolean' },
   host: { type: 'string' },
   port: { type: 'string' },
   prefix: { type: 'string' },
@@ -113,7 +115,7 @@ export async function runCustomChannel(argv: string[], io: CustomChannelIo): Pro
     const port = integerFlag(COMMAND, 'port', text('port') ?? io.env.PORT ?? '3000', 0, 65535);
     const host = text('host') ?? '127.0.0.1';
     const bodyLimit = integerFlag(COMMAND, 'body-limit', text('body-limit') ?? String(DEFAULT_BODY_LIMIT), 1024, 16 * 1024 * 1024);
-    const adapter = await buildAdapter(text, io.env);
+    const adapter = await buildAdapter(text, io.env, values['forward-allow-insecure-url'] === true);
     const prefix = text('prefix');
     const level = oneOf(COMMAND, 'log-level', text('log-level') ?? 'info', LOG_LEVELS);
 
@@ -168,7 +170,7 @@ function parseIdType(value: string): IdType {
 }
 
 
-async function buildAdapter(text: (flag: string) => string | undefined, env: Record<string, string | undefined>): Promise<ProviderAdapter> {
+async function buildAdapter(text: (flag: string) => string | undefined, env: Record<string, string | undefined>, allowInsecure: boolean): Promise<ProviderAdapter> {
   const kind = oneOf(COMMAND, 'adapter', text('adapter') ?? 'outbox', ['outbox', 'forward'] as const);
   if (kind === 'outbox') {
     const file = resolve(text('outbox') ?? 'custom-channel-outbox.ndjson');
@@ -186,6 +188,7 @@ async function buildAdapter(text: (flag: string) => string | undefined, env: Rec
     retries: integerFlag(COMMAND, 'forward-retries', text('forward-retries') ?? '2', 0, 10),
     timeoutMs: integerFlag(COMMAND, 'forward-timeout', text('forward-timeout') ?? '10000', 1, 600_000),
     ...(providerToken ? { headers: { authorization: `Bearer ${providerToken}` } } : {}),
+    allowInsecureUrl: allowInsecure,
   });
 }
 

@@ -83,3 +83,18 @@ t.test('options are checked when the adapter is created', async (t) => {
   t.throws(() => createForwardAdapter({ url: PROVIDER, retries: 99 }), /retries/);
   t.throws(() => createForwardAdapter({ url: PROVIDER, timeoutMs: 0 }), /timeoutMs/);
 });
+
+t.test('plain http:// to a host that is not loopback is refused unless opted in, then warned once', async (t) => {
+  t.throws(() => createForwardAdapter({ url: 'http://provider.example/send' }), /plain http to a host that is not loopback[\s\S]*allowInsecureUrl/);
+  t.throws(() => createForwardAdapter({ url: PROVIDER, maxResponseBytes: 0 }), /maxResponseBytes/);
+  t.doesNotThrow(() => createForwardAdapter({ url: 'http://127.0.0.1:9/send' }), 'loopback needs no opt-in');
+  const warnings: string[] = [];
+  const logger = { ...silentLogger, warn: (_: object, message?: string) => void warnings.push(message ?? '') };
+  const insecure = createForwardAdapter({ url: 'http://provider.example/send', allowInsecureUrl: true, retryDelayMs: () => 0 });
+  const scope = nock('http://provider.example').post('/send').twice().reply(200, { id: 'x' });
+  await insecure.send(body, { ...context, logger });
+  await insecure.send(body, { ...context, logger });
+  scope.done();
+  t.equal(warnings.length, 1, 'one warning for the opt-in, not one per message');
+  t.match(warnings[0], /plain http to provider\.example/);
+});
