@@ -23,10 +23,25 @@ export const defaultRowLimits: Readonly<RowLimits> = Object.freeze({ maxStringLe
 
 const count = (n: number): string => n.toLocaleString('en-US');
 
-/** What breaks a limit, naming the column; undefined when the row is within them. Never recursive, never throws. */
+/**
+ * What breaks a limit, naming the column; undefined when the row is within them. Never recursive, never throws.
+ * It also refuses what JSON cannot carry (a BigInt, a function, a Map, a cycle — caught by the depth limit — or a
+ * getter that throws), so that every row the core lets out can be serialized by every writer (CLI NDJSON, JSON and
+ * CSV, the HTTP host's NDJSON and JSON answers, run storage): a connector bug costs one row, never the run.
+ */
 export function rowLimitProblem(row: Row, limits: RowLimits = defaultRowLimits): string | undefined {
+  try {
+    return limitProblem(row, limits);
+  } catch (error) {
+    return `cannot be read as JSON (${error instanceof Error ? error.message.slice(0, 200) : 'a value threw'})`;
+  }
+}
+
+function limitProblem(row: Row, limits: RowLimits): string | undefined {
   for (const column of Object.keys(row)) {
     const value = row[column];
+    const alien = notJson(value);
+    if (alien !== undefined) return `column '${column}' holds ${alien}, which JSON cannot carry`;
     if (typeof value === 'string') {
       if (value.length > limits.maxStringLength) return `column '${column}' is ${count(value.length)} characters long, more than the ${count(limits.maxStringLength)} a row may carry`;
     } else if (value !== null && typeof value === 'object') {
@@ -43,6 +58,8 @@ function jsonProblem(root: object, limits: RowLimits): string | undefined {
   let chars = 0;
   while (stack.length > 0) {
     const [value, depth] = stack.pop() as [unknown, number];
+    const alien = notJson(value);
+    if (alien !== undefined) return `holds ${alien}, which JSON cannot carry`;
     if (typeof value === 'string') chars += value.length + 2;
     else if (value === null || typeof value !== 'object') chars += String(value).length;
     else {
@@ -60,5 +77,17 @@ function jsonProblem(root: object, limits: RowLimits): string | undefined {
     }
     if (chars > limits.maxJsonChars) return `is more than ${count(limits.maxJsonChars)} characters of JSON, the most a row may carry`;
   }
+  return undefined;
+}
+
+/** What a value is when JSON cannot carry it as is; undefined for strings, finite numbers, booleans, null, arrays and plain objects. */
+function notJson(value: unknown): string | undefined {
+  if (typeof value === 'bigint') return 'a BigInt';
+  if (typeof value === 'function' || typeof value === 'symbol') return `a ${typeof value}`;
+  if (typeof value === 'number' && !Number.isFinite(value)) return `the number ${String(value)}`;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  // A class instance may have a toJSON that throws or changes its shape: only plain objects are walked.
+  if (prototype !== Object.prototype && prototype !== null) return `an instance of ${(value as { constructor?: { name?: string } }).constructor?.name || 'a class'}`;
   return undefined;
 }
