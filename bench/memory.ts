@@ -22,9 +22,7 @@ const CAPPED_OLD_SPACE_MB = 64;
  */
 export async function memory(context: BenchContext, counts?: { rows: number[] }): Promise<ScenarioResult[]> {
   const sizes = counts?.rows ?? [...(context.quick ? COUNTS_QUICK : COUNTS_FULL)];
-  context.note('memory: npm run build (the child runs dist/)');
-  const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (build.status !== 0) throw new Error('memory: npm run build failed');
+  buildCli(context, 'memory');
   const sim = await startSimulator({ limits: false, latencyMs: 0, requestLog: 0 });
   const dir = mkdtempSync(join(tmpdir(), 'rc-bench-'));
   const results: ScenarioResult[] = [];
@@ -73,6 +71,13 @@ export async function memory(context: BenchContext, counts?: { rows: number[] })
   return results;
 }
 
+/** The child runs dist/: rebuilt first so it matches the sources. */
+export function buildCli(context: BenchContext, scenario: string): void {
+  context.note(`${scenario}: npm run build (the child runs dist/)`);
+  const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (build.status !== 0) throw new Error(`${scenario}: npm run build failed`);
+}
+
 async function writeRows(sim: RunningSimulator, file: string, count: number): Promise<void> {
   const out = createWriteStream(file);
   const contacts = sim.data.contacts;
@@ -83,17 +88,20 @@ async function writeRows(sim: RunningSimulator, file: string, count: number): Pr
   await once(out, 'finish');
 }
 
-interface CliRun {
+export interface CliRun {
   seconds: number;
   peakRssKb: number;
   measuredBy: string;
   summary: { rowsEmitted: number; errorRows: number; status: string };
 }
 
-/** Peak RSS from GNU time's "Maximum resident set size" when /usr/bin/time exists, else VmHWM sampled from /proc. */
-async function runCli(sim: RunningSimulator, input: string, nodeFlags: string[]): Promise<CliRun> {
+/**
+ * The built CLI in a child process (get-contact, `input` → /dev/null, 'Do not fail and return response'), with its
+ * peak RSS: from GNU time's "Maximum resident set size" when /usr/bin/time exists, else VmHWM sampled from /proc.
+ */
+export async function runCli(sim: { baseUrl: string; token: string }, input: string, nodeFlags: string[], concurrency = CONCURRENCY): Promise<CliRun> {
   const args = [...nodeFlags, join(here, 'cli-child.mjs'), 'run', 'get-contact', '-i', input, '-o', '/dev/null', '--base-url', sim.baseUrl,
-    '--concurrency', String(CONCURRENCY), '--error-behavior', 'do-not-fail-and-return-response', '--log-level', 'error', '--json-summary'];
+    '--concurrency', String(concurrency), '--error-behavior', 'do-not-fail-and-return-response', '--log-level', 'error', '--json-summary'];
   const gnuTime = existsSync('/usr/bin/time');
   const child = gnuTime
     ? spawn('/usr/bin/time', ['-v', process.execPath, ...args], { env: { ...process.env, RESPONDIO_TOKEN: sim.token }, stdio: ['ignore', 'ignore', 'pipe'] })

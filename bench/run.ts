@@ -5,6 +5,7 @@
  */
 import { cpus } from 'node:os';
 import type { BenchContext, Scenario, ScenarioResult } from './common.js';
+import { hostile } from './hostile.js';
 import { http } from './http.js';
 import { memory } from './memory.js';
 import { overhead } from './overhead.js';
@@ -12,7 +13,7 @@ import { pacing } from './pacing.js';
 import { retryAfter } from './retry-after.js';
 import { formatTable } from './table.js';
 
-export const scenarios: Record<string, Scenario> = { pacing, overhead, http, memory, 'retry-after': retryAfter };
+export const scenarios: Record<string, Scenario> = { pacing, overhead, http, memory, 'retry-after': retryAfter, hostile };
 
 async function main(argv: readonly string[]): Promise<void> {
   const quick = argv.includes('--quick');

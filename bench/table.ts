@@ -10,6 +10,7 @@ const headline: Record<string, (r: ScenarioResult) => [figure: string, target: s
     r.nodeOptions !== undefined ? `node ${r.nodeOptions}` : r.ratioToSmaller === undefined ? '< 150 MB' : '< 150 MB, ratio ≤ 1.2',
     (r.peakRssMb as number) < 150 && (r.ratioToSmaller === undefined || (r.ratioToSmaller as number) <= 1.2),
   ],
+  hostile: (r) => [`peakRssMb ${r.peakRssMb} · ${r.errorRows} error rows · ${r.mbServed} of ${r.mbAnnounced} MB read`, '< 300 MB, every row', (r.peakRssMb as number) < 300],
   'retry-after': (r) => [`over header min ${r.minOverHeaderMs} / median ${r.medianOverHeaderMs} / max ${r.maxOverHeaderMs} ms (${r.http429} × 429)`, '0 … 100 ms', r.earlyRetries === 0 && (r.maxOverHeaderMs as number) <= 100],
 };
 

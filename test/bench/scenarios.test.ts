@@ -60,9 +60,11 @@ t.test('the table: one line per result, a holds column', async (t) => {
     { scenario: 'overhead c=16', rows: 10, seconds: 1, rowsPerSecond: 10, concurrency: 16, usPerRow: 1, bareUsPerRow: 0.1 },
     { scenario: 'memory 100', rows: 100, seconds: 1, rowsPerSecond: 100, peakRssMb: 90 },
     { scenario: 'memory 1000', rows: 1000, seconds: 1, rowsPerSecond: 1000, peakRssMb: 99, ratioToSmaller: 1.1 },
+    { scenario: 'hostile 500 MB answers', rows: 3, seconds: 1, rowsPerSecond: 3, peakRssMb: 320, errorRows: 2, mbServed: 9, mbAnnounced: 1000 },
   ]);
   const lines = table.split('\n');
-  t.equal(lines.length, 5);
+  t.equal(lines.length, 6);
+  t.match(lines[5], /hostile 500 MB answers.*peakRssMb 320 · 2 error rows.*< 300 MB.*NO/);
   t.match(lines[0], /scenario.*holds/);
   t.match(lines[2], /overhead c=16.*NO/);
   t.match(lines[4], /memory 1000.*ratio to smaller 1.1.*yes/);
