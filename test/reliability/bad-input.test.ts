@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import t from 'tap';
-import { main } from '../../hosts/cli/main.js';
 import { errorBehaviors } from '../../runtime/error-behavior.js';
 import { loadPlugin } from '../../connectors/index.js';
 import { type Plugin, type RunRequest } from '../../runtime/plugin.js';
 import { startSimulator } from '../../simulator/index.js';
+import { cliInProcess, type CliOutcome } from '../helpers/cli-in-process.js';
 import { SECRET_TOKEN } from './fault-harness.js';
 
 // The bad-input corpus (test/fixtures/bad-input/cases.json) through the CLI, in process, against the simulator:
@@ -40,18 +39,7 @@ const plugin = new Proxy(real, {
   },
 }) as Plugin;
 
-async function cli(argv: string[], stdinText: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdin = new PassThrough();
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  stderr.on('data', (chunk: Buffer) => err.push(chunk));
-  stdin.end(stdinText);
-  const code = await main(argv, { stdin, stdout, stderr, env: { RESPONDIO_TOKEN: SECRET_TOKEN }, plugin });
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
-}
+const cli = (argv: string[], stdinText: string): Promise<CliOutcome> => cliInProcess(argv, stdinText, { env: { RESPONDIO_TOKEN: SECRET_TOKEN }, plugin });
 
 function outputRows(format: Case['format'], text: string): Record<string, unknown>[] {
   if (format === 'ndjson') return text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);

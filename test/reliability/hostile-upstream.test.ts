@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PassThrough } from 'node:stream';
 import t from 'tap';
 import { loadPlugin } from '../../connectors/index.js';
-import { main } from '../../hosts/cli/main.js';
 import { buildServer } from '../../hosts/http/build-server.js';
 import { errorBehaviors } from '../../runtime/error-behavior.js';
 import { type Plugin, type RunRequest } from '../../runtime/plugin.js';
 import { FakeClock } from '../helpers/fake-clock.js';
+import { cliInProcess, type CliOutcome } from '../helpers/cli-in-process.js';
 import { SECRET_TOKEN } from './fault-harness.js';
 
 // The hostile-upstream corpus (test/fixtures/hostile-upstream/cases.json, issue 17): a stand-in upstream on loopback
@@ -29,17 +28,20 @@ interface Case {
   connector: 'get-contact' | 'get-message';
   answer: Answer;
   order?: number[];
+  /** The client's timeoutMs for this case (connectorOptions). */
+  timeoutMs?: number;
   /** Outcome of each input row under 'Do not fail and return response'. */
   rows: [number, number | string][];
 }
 
 const { cases } = JSON.parse(readFileSync(new URL('../fixtures/hostile-upstream/cases.json', import.meta.url), 'utf8')) as { cases: Case[] };
 const HOSTILE = 666;
-const TIMEOUT_MS = 500;
+/** The client timeout: short for the slow drip (a case's timeoutMs), generous otherwise (a loaded machine streams 4 MiB slowly). */
+const TIMEOUT_MS = 10_000;
 
 // ---- the stand-in upstream ----
 let current: Case | undefined;
-/** Bytes the stand-in wrote for the hostile answers of the current run (a huge body must be cut off, not read whole). */
+/** The most bytes the stand-in wrote for one hostile answer in the current run (a huge body must be cut off, not read whole). */
 let hostileBytes = 0;
 
 const goodContact = (id: number): object => ({ id, firstName: 'Jane', lastName: 'Tan', status: 'open', tags: ['vip'], assignee: { id: 7, firstName: 'Sam' }, custom_fields: [{ name: 'tier', value: 'gold' }], created_at: 1662965213 });
@@ -74,13 +76,15 @@ function streamHuge(response: ServerResponse, answer: Extract<Answer, { kind: 'h
   const tail = Buffer.from(isMessage ? '"}}' : '"}');
   const chunk = Buffer.alloc(64 * 1024, 'a');
   let left = answer.bytes - head.length - tail.length;
+  let written = 0;
   response.writeHead(200, { 'content-type': 'application/json', ...(answer.mode === 'content-length' ? { 'content-length': String(answer.bytes) } : {}) });
   response.write(head);
   const pump = (): void => {
     while (left > 0 && !response.destroyed) {
       const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
       left -= piece.length;
-      hostileBytes += piece.length;
+      written += piece.length;
+      hostileBytes = Math.max(hostileBytes, written);
       if (!response.write(piece)) return void response.once('drain', pump);
     }
     if (!response.destroyed) response.end(tail);
@@ -98,7 +102,7 @@ function answerHostile(request: IncomingMessage, response: ServerResponse, answe
       return;
     case 'lying-length-under': {
       const body = `{"id":${HOSTILE},"firstName":"${'a'.repeat(1024 * 1024)}"}`;
-      hostileBytes += body.length;
+      hostileBytes = Math.max(hostileBytes, body.length);
       socket.end(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 20\r\nconnection: close\r\n\r\n${body}`);
       return;
     }
@@ -141,7 +145,7 @@ const plugin = new Proxy(real, {
   get(target, property, receiver) {
     if (property !== 'run') return Reflect.get(target, property, receiver) as unknown;
     return (request: RunRequest) =>
-      target.run({ ...request, connectorOptions: { ...request.connectorOptions, timeoutMs: TIMEOUT_MS, pacing: false, retryPolicy: { maxAttempts: 2 }, clock: new FakeClock({ autoAdvance: true }) } });
+      target.run({ ...request, connectorOptions: { ...request.connectorOptions, timeoutMs: current?.timeoutMs ?? TIMEOUT_MS, pacing: false, retryPolicy: { maxAttempts: 2 }, clock: new FakeClock({ autoAdvance: true }) } });
   },
 }) as Plugin;
 
@@ -149,16 +153,7 @@ const API_KEY = 'hostile-api-key-0123456789abcdef';
 const app = await buildServer({ plugin, apiKey: API_KEY, baseUrl, logger: false });
 t.teardown(() => app.close());
 
-async function cli(argv: string[], stdinText: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const [stdin, stdout, stderr] = [new PassThrough(), new PassThrough(), new PassThrough()];
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  stderr.on('data', (chunk: Buffer) => err.push(chunk));
-  stdin.end(stdinText);
-  const code = await main(argv, { stdin, stdout, stderr, env: { RESPONDIO_TOKEN: SECRET_TOKEN }, plugin });
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
-}
+const cli = (argv: string[], stdinText: string): Promise<CliOutcome> => cliInProcess(argv, stdinText, { env: { RESPONDIO_TOKEN: SECRET_TOKEN }, plugin });
 
 const kebab = (behavior: string): string => behavior.toLowerCase().replace(/\s+/g, '-');
 type OutRow = Record<string, unknown>;

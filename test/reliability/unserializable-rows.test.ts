@@ -1,11 +1,10 @@
-import { PassThrough } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import t, { type Test } from 'tap';
 import { builtInConnectors, loadPlugin } from '../../connectors/index.js';
-import { main } from '../../hosts/cli/main.js';
 import { buildServer } from '../../hosts/http/build-server.js';
 import { defineConnector, noUpstreamStats, type Row } from '../../runtime/connector.js';
 import { errorBehaviors } from '../../runtime/error-behavior.js';
+import { cliInProcess, type CliOutcome } from '../helpers/cli-in-process.js';
 import { SECRET_TOKEN } from './fault-harness.js';
 
 // Issue 17 item 3: a connector bug that puts what JSON cannot carry into a row (a BigInt, a cycle, a getter that
@@ -43,16 +42,7 @@ const buggy = defineConnector({
 const plugin = await loadPlugin({ connectors: [buggy, ...builtInConnectors.filter((c) => c.id !== 'get-contact')] });
 const identifiers = expected.map((_, i) => `id:${i + 1}`);
 
-async function cli(argv: string[], input: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const [stdin, stdout, stderr] = [new PassThrough(), new PassThrough(), new PassThrough()];
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c));
-  stderr.on('data', (c: Buffer) => err.push(c));
-  stdin.end(input);
-  const code = await main(argv, { stdin, stdout, stderr, env: { RESPONDIO_TOKEN: SECRET_TOKEN }, plugin });
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
-}
+const cli = (argv: string[], stdinText: string): Promise<CliOutcome> => cliInProcess(argv, stdinText, { env: { RESPONDIO_TOKEN: SECRET_TOKEN }, plugin });
 
 function rowsOf(format: string, text: string): { StatusCode: unknown; Message: unknown }[] {
   if (format === 'ndjson') return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { StatusCode: unknown; Message: unknown });
@@ -112,5 +102,26 @@ t.test('HTTP host: the JSON answer and the NDJSON stream carry the error rows, t
     const dataRows = lines.filter((l) => 'StatusCode' in l) as { StatusCode: unknown; Message: unknown }[];
     checkRows(t, dataRows, behavior, `http ndjson · ${behavior}`);
     t.notOk(stream.body.includes(SECRET_TOKEN) || json.body.includes(SECRET_TOKEN), `${behavior}: no token`);
+  }
+});
+
+t.test('HTTP host: a background run stores and pages the error rows, its status agrees', async (t) => {
+  const app = await buildServer({ plugin, apiKey: 'k'.repeat(32), logger: false });
+  t.teardown(() => app.close());
+  const headers = { authorization: `Bearer ${'k'.repeat(32)}`, 'x-respondio-token': SECRET_TOKEN };
+  for (const behavior of errorBehaviors) {
+    const started = await app.inject({ method: 'POST', url: '/v1/runs', headers, payload: { connector: 'get-contact', settings: { 'Error behavior': behavior }, rows: identifiers.map((Identifier) => ({ Identifier })) } });
+    t.equal(started.statusCode, 202, `${behavior}: started`);
+    const id = started.json<{ id: string }>().id;
+    // Polled until the store says done: each poll is a real request, no sleep decides the verdict.
+    let page: { rows: { StatusCode: number; Message: unknown }[]; done: boolean } = { rows: [], done: false };
+    for (let polls = 0; !page.done && polls < 10_000; polls += 1) {
+      await new Promise((resolve) => setImmediate(resolve));
+      page = (await app.inject({ method: 'GET', url: `/v1/runs/${id}/rows?limit=100`, headers })).json();
+    }
+    t.ok(page.done, `${behavior}: the run ended`);
+    checkRows(t, page.rows, behavior, `background · ${behavior}`);
+    const view = (await app.inject({ method: 'GET', url: `/v1/runs/${id}`, headers })).json<{ status: string }>();
+    t.equal(view.status, behavior === 'Do not fail and return response' ? 'succeeded with errors' : 'failed', `${behavior}: run status`);
   }
 });
