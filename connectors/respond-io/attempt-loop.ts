@@ -7,7 +7,7 @@ import type { HttpMethod } from './endpoints.js';
 import { describeNoResponse, networkErrorCode, statusLine } from './error-mapping.js';
 import type { HttpTransport } from './http.js';
 import type { AttemptEnding } from './outcome-table.js';
-import { sharedLimiter } from './pacer.js';
+import type { EndpointBudget, RateBudget, SendTicket } from './budget/rate-budget.js';
 import { RateLimitWait } from './rate-limit-wait.js';
 import { decideRetry, type RetryPolicy } from './retry-policy.js';
 
@@ -24,7 +24,9 @@ export interface AttemptLoopOptions {
   timeoutMs: number;
   /** Largest body accepted, counted as it arrives: past it the request is aborted (RC_UPSTREAM_BAD_BODY). */
   maxResponseBytes: number;
-  /** Limiters are shared per organization (pacer.ts): a 429 seen by one client pauses the endpoint for all. */
+  /** Where the pace is kept: this process (InProcessRateBudget) or every process on one Redis (budget/README.md). */
+  budget: RateBudget;
+  /** Budgets are shared per organization: a 429 seen by one client pauses the endpoint for all. */
   organization: string;
   /** The credential as messages name it: 'the token', 'the Custom Channel API Token'. */
   credential: string;
@@ -44,8 +46,8 @@ export interface AttemptCall {
   body?: unknown;
   /** Whether a 5xx or a timeout may be repeated (the manifest's `idempotent`). */
   idempotent: boolean;
-  /** Spacing between sends on this endpoint, 0 for none (a 429 still pauses it). */
-  intervalMs: number;
+  /** Requests per second on this endpoint; undefined for unpaced (a 429 still pauses it). */
+  limit: number | undefined;
   signal?: AbortSignal | undefined;
   /** Awaited right before a request of a call that is not idempotent leaves, after pacing, once per attempt. */
   beforeSend?: (() => Promise<void>) | undefined;
@@ -87,24 +89,19 @@ export class AttemptLoop {
     let attempts = 0;
     let waitedMs = 0;
     for (;;) {
-      // Looked up on every attempt, never kept: an idle limiter may be forgotten by its registry (pacer.ts).
-      const limiter = sharedLimiter(clock, this.options.organization, call.key);
+      // Looked up on every attempt, never kept: an idle one may be forgotten by its store.
+      const budget = this.options.budget.endpoint(this.options.organization, call.key);
       // Another row's 429 paused the endpoint for longer than this row may wait: fail now, without a request.
-      const paused = limiter.pauseRemainingMs();
+      const paused = await budget.pauseRemainingMs();
       if (paused > policy.maxSingleWaitMs) {
         throw new RowError('RC_RETRY_BUDGET_EXHAUSTED', 429, `${call.key} is paused by respond.io (429 Retry-After) for ${Math.ceil(paused)} ms more, longer than retryPolicy.maxSingleWaitMs ${policy.maxSingleWaitMs}`);
       }
-      const waited = this.waits.begin();
-      try {
-        await limiter.acquire(call.intervalMs, signal);
-      } catch {
-        throw this.aborted(signal);
-      } finally {
-        waited();
-      }
+      await this.admitted(budget, call.limit, signal);
       // Rows queued behind the one that got the 401 must not send either.
       this.throwIfRejected();
       if (!call.idempotent && call.beforeSend) await call.beforeSend();
+      // The last check, right before the socket write: nothing slow runs between admission and the send.
+      const ticket = await this.admitted(budget, call.limit, signal, 'gate');
 
       attempts += 1;
       this.counters.requests += 1;
@@ -120,9 +117,9 @@ export class AttemptLoop {
           ...(typeof call.body === 'string' ? { body: call.body, headers: { 'content-type': 'application/json' } } : call.body !== undefined ? { json: call.body } : {}),
           ...(signal ? { signal } : {}),
         });
-        // The pace counts from when the request really left, not from when the limiter let it through (pacer.ts).
+        // The pace counts from when the request really left, not from when the budget let it through.
         pending.on('request', (outgoing) => {
-          outgoing.once('finish', () => limiter.noteSent(clock.now()));
+          outgoing.once('finish', () => ticket?.noteSent(clock.now()));
           outgoing.once('response', (incoming: { statusCode?: number }) => (answered = incoming.statusCode));
         });
         // Counted as it arrives, so a huge or endless body is cut off at the cap instead of filling memory; a
@@ -161,14 +158,15 @@ export class AttemptLoop {
         this.throwIfRejected();
       }
       if (decision.action === 'stop' || decision.action === 'token-rejected') throw failure;
-      if (decision.reason === 'rate-limited') limiter.pauseUntil(clock.now() + decision.waitMs);
+      // Only a 429 (decideRetry's 'rate-limited'; a 449 is not) pauses the endpoint, for every row of the store.
+      if (decision.reason === 'rate-limited') await budget.penalize(decision.waitMs);
       const last = ending.kind === 'status' ? statusLine(ending.status) : `no response (${ending.code})`;
       if (decision.action === 'give-up') {
         throw new RowError('RC_RETRY_BUDGET_EXHAUSTED', failure.statusCode, `${call.key} gave up after ${last}: ${decision.why}; last error: ${failure.message}`, { cause: failure });
       }
       logger.debug({ endpoint: call.key, attempt: attempts, last, reason: decision.reason, waitMs: decision.waitMs }, 'respond.io call will be retried');
       waitedMs += decision.waitMs;
-      // A 429's wait happens in the limiter (paused for every row above, and counted there); the others wait here.
+      // A 429's wait happens in the budget (paused for every row above, and counted there); the others wait here.
       if (decision.reason !== 'rate-limited') {
         try {
           await clock.sleep(decision.waitMs, signal);
@@ -176,6 +174,31 @@ export class AttemptLoop {
           throw this.aborted(signal);
         }
       }
+    }
+  }
+
+  /**
+   * Waits for the budget: `acquire` (the reserved slot) or `gate` (admitted right now; its ticket). Counted as
+   * rate-limit wait. An unpaced call (no limit) only waits out a 429 pause. A store that is gone for good
+   * (RC_RATE_BUDGET_UNAVAILABLE, a ConfigurationError) stops the run; an abort is the row's RC_ABORTED.
+   */
+  private async admitted(budget: EndpointBudget, limit: number | undefined, signal: AbortSignal | undefined, step?: 'gate'): Promise<SendTicket | undefined> {
+    if (signal?.aborted) throw this.aborted(signal);
+    const waited = this.waits.begin();
+    try {
+      if (limit === undefined) {
+        const paused = await budget.pauseRemainingMs();
+        if (paused > 0 && step === undefined) await this.options.clock.sleep(paused, signal);
+        return undefined;
+      }
+      if (step === 'gate') return await budget.gate(limit, signal);
+      await budget.acquire(limit, signal);
+      return undefined;
+    } catch (error) {
+      if (error instanceof ConfigurationError) throw error;
+      throw this.aborted(signal);
+    } finally {
+      waited();
     }
   }
 

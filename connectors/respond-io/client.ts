@@ -91,6 +91,7 @@ export function createRespondIoClient(options: RespondIoClientOptions): RespondI
     logger: config.logger,
     timeoutMs: config.timeoutMs,
     maxResponseBytes: config.maxResponseBytes,
+    budget: config.rateBudget,
     organization: organizationKey(config.token, config.baseUrl),
     credential: 'the token',
     describeStatus: httpErrorMessage,
@@ -98,7 +99,7 @@ export function createRespondIoClient(options: RespondIoClientOptions): RespondI
 
   async function send(key: string, method: HttpMethod, path: string, idempotent: boolean, request: CallRequest | RespondIoRequest, context: CallContext): Promise<unknown> {
     // Unpaced calls still queue on the limiter: a 429 from another row pauses them too.
-    const intervalMs = config.pacing ? 1000 / (config.rateLimits[key] ?? UNLISTED_ENDPOINT_RPS) : 0;
+    const limit = config.pacing ? (config.rateLimits[key] ?? UNLISTED_ENDPOINT_RPS) : undefined;
     const answer = await loop.run({
       key,
       method,
@@ -106,7 +107,7 @@ export function createRespondIoClient(options: RespondIoClientOptions): RespondI
       searchParams: request.query,
       body: request.body,
       idempotent,
-      intervalMs,
+      limit,
       signal: context.signal,
       beforeSend: context.beforeSend,
     });

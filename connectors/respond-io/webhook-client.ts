@@ -115,6 +115,7 @@ export class WebhookClient {
       logger,
       timeoutMs: resolved.timeoutMs,
       maxResponseBytes: resolved.maxResponseBytes,
+      budget: resolved.rateBudget,
       organization: organizationKey(apiToken, this.webhookUrl),
       credential: 'the Custom Channel API Token',
       describeStatus: (status, body) => `${statusLine(status)}: ${httpErrorMessage(status, customChannelErrorText(body))}`,
@@ -152,7 +153,7 @@ export class WebhookClient {
         url: '',
         body,
         idempotent: this.idempotent,
-        intervalMs: 0, // respond.io documents no rate limit for the webhook; a 429 still pauses it
+        limit: undefined, // respond.io documents no rate limit for the webhook; a 429 still pauses it
         signal: context.signal,
         beforeSend: context.beforeSend,
       });
