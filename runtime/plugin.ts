@@ -23,6 +23,8 @@ export interface LoadOptions {
    * package root's `loadPlugin` (connectors/index.ts) passes the ones the plugin ships.
    */
   connectors: readonly Connector[];
+  /** Releases what the composition opened for the plugin's life (a shared rate budget's connection): run by close(). */
+  dispose?: (() => Promise<void>) | undefined;
 }
 
 export interface RunRequest {
@@ -64,6 +66,7 @@ export class Plugin {
     readonly manifest: Manifest,
     readonly registry: SchemaRegistry,
     modules: readonly Connector[],
+    private dispose: () => Promise<void> = async () => {},
   ) {
     this.entries = new Map();
     const byId = new Map(modules.map((module) => [module.id, module]));
@@ -82,6 +85,13 @@ export class Plugin {
     for (const id of byId.keys()) {
       throw new ConfigurationError('RC_INVALID_MANIFEST', `connector module "${id}" is not declared in manifest.json`);
     }
+  }
+
+  /** Releases what the plugin holds for its life (LoadOptions.dispose); call it at shutdown, after the last run. Idempotent. */
+  async close(): Promise<void> {
+    const dispose = this.dispose;
+    this.dispose = async () => {};
+    await dispose();
   }
 
   listConnectors(): ConnectorDescription[] {
@@ -212,5 +222,5 @@ function integerOption(name: string, value: number, min: number, max: number): n
 export async function loadPlugin(options: LoadOptions): Promise<Plugin> {
   const registry = SchemaRegistry.load(options.schemasDir);
   const manifest = readManifest(registry, options.manifestFile);
-  return new Plugin(manifest, registry, options.connectors);
+  return new Plugin(manifest, registry, options.connectors, options.dispose);
 }

@@ -92,7 +92,7 @@ export function createRespondIoClient(options: RespondIoClientOptions): RespondI
     timeoutMs: config.timeoutMs,
     maxResponseBytes: config.maxResponseBytes,
     budget: config.rateBudget,
-    organization: organizationKey(config.token, config.baseUrl),
+    organization: organizationKey(config.token, config.baseUrl, options.organization),
     credential: 'the token',
     describeStatus: httpErrorMessage,
   });

@@ -15,6 +15,7 @@ export function clientFromEnvironment(environment: RunEnvironment): RespondIoCli
     ...connectorClientOptions(environment),
     token: connection.Token as string,
     baseUrl: connection['Base URL'],
+    organization: connection.Organization,
     allowInsecureUrl: connection['Allow insecure URL'],
     rateLimits: settings['Rate limits'],
     logger: environment.logger,

@@ -14,6 +14,8 @@ export const MAX_RATE_LIMIT = 1000;
 export interface RespondIoClientOptions extends ClientOptions, ClientHooks {
   /** respond.io API Access Token (a secret: never logged, never in a message). */
   token: string;
+  /** The Connection's Organization: tokens naming the same one share one rate budget. Default: the token's own. */
+  organization?: string | undefined;
   /** Default https://api.respond.io/v2; tests and the simulator point it at a loopback URL. */
   baseUrl?: string | undefined;
   /** Requests per second by 'METHOD /path/{template}', over the documented table (organizations with raised limits). */
@@ -34,7 +36,7 @@ export interface ResolvedClientOptions extends ResolvedFamilyOptions {
 
 /** Validates every option once, at creation; messages name the option, the range and the value (never the token's). */
 export function resolveClientOptions(options: RespondIoClientOptions): ResolvedClientOptions {
-  const { token, baseUrl, rateLimits: overrides, logger = silentLogger, registry, allowInsecureUrl = false, ...family } = options;
+  const { token, baseUrl, rateLimits: overrides, logger = silentLogger, registry, allowInsecureUrl = false, organization: _organization, ...family } = options;
   // Said without the value: it is a secret. Whitespace or control characters would break (or inject) the header.
   if (typeof token !== 'string' || token.length === 0) throw new ConfigurationError('RC_INVALID_CONNECTION', 'token is missing: set Connection.Token to a respond.io API Access Token');
   if (/[\s\u0000-\u001f\u007f]/.test(token)) throw new ConfigurationError('RC_INVALID_CONNECTION', 'token contains spaces or control characters (value not shown: it is a secret)');

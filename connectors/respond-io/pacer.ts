@@ -145,8 +145,14 @@ export class LimiterRegistry {
 
 const registries = new WeakMap<Clock, LimiterRegistry>();
 
-export function organizationKey(token: string, baseUrl: string): string {
-  return `${createHash('sha256').update(token).digest('hex')}@${new URL(baseUrl).origin}`;
+/**
+ * The key of the organization whose rate budget a client spends: the Connection's explicit Organization (several
+ * tokens of one organization share it) or a hash of the token (never the token); per origin either way, so the
+ * simulator and respond.io never share one.
+ */
+export function organizationKey(token: string, baseUrl: string, organization?: string): string {
+  const who = organization === undefined ? createHash('sha256').update(token).digest('hex') : `org:${organization}`;
+  return `${who}@${new URL(baseUrl).origin}`;
 }
 
 /** The registry of a clock (created on first use, with the default idle time). */

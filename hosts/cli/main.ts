@@ -1,5 +1,5 @@
 import { ConnectorsError } from '../../runtime/errors.js';
-import { loadPlugin } from '../../connectors/index.js';
+import { loadPlugin, type RateBudgetOptions } from '../../connectors/index.js';
 import { type Plugin } from '../../runtime/plugin.js';
 import { describeCommand } from './describe-command.js';
 import { ExitCode, PROGRAM, UsageError, type CliIo } from './io.js';
@@ -16,6 +16,16 @@ interface Command {
 
 const load = (io: CliIo) => (): Promise<Plugin> => (io.plugin ? Promise.resolve(io.plugin) : loadPlugin());
 
+/** `run`'s plugin, with the rate budget its flags name; closed (its Redis connection) when the command ends. */
+async function withRunPlugin(io: CliIo, command: (load: (rateBudget: RateBudgetOptions) => Promise<Plugin>) => Promise<number>): Promise<number> {
+  let opened: Plugin | undefined;
+  try {
+    return await command(async (rateBudget) => io.plugin ?? (opened = await loadPlugin({ rateBudget })));
+  } finally {
+    await opened?.close();
+  }
+}
+
 /**
  * The subcommands. The servers are imported when their command runs, so that `run` and `describe` do not load
  * fastify and the simulator.
@@ -27,7 +37,7 @@ const commands: Record<string, Command> = {
   },
   run: {
     summary: 'run <connector> [options]       stream rows (NDJSON, JSON array, CSV) through a connector',
-    run: (argv, io, printer) => runCommand(argv, io, printer, load(io)),
+    run: (argv, io, printer) => withRunPlugin(io, (loadRunPlugin) => runCommand(argv, io, printer, loadRunPlugin)),
   },
   serve: {
     summary: 'serve [options]                 the HTTP host for workflow engines in other languages',

@@ -7,6 +7,7 @@ import type { Plugin } from '../../runtime/plugin.js';
 import { acrossLegs } from './checkpoint/both-legs.js';
 import { Committer } from './checkpoint/committer.js';
 import { prepareCheckpoint, type PreparedCheckpoint } from './checkpoint/prepare.js';
+import type { RateBudgetOptions } from '../../connectors/index.js';
 import { connectionOf } from './connection.js';
 import { failureTally } from './failure-tally.js';
 import { ExitCode, type CliIo } from './io.js';
@@ -15,8 +16,9 @@ import { openInput } from './input/open-input.js';
 import { skipRows } from './input/skip-rows.js';
 import { stopOnSignal } from './interrupt.js';
 import { openOutput, type RowWriter } from './output/open-output.js';
+import { rateBudgetOf } from './rate-budget-option.js';
 import { startProgress } from './progress.js';
-import { checkRunFlags, parseRunFlags, runHelp, tokenFileOf, type RunFlags } from './run-options.js';
+import { checkRunFlags, parseRunFlags, redisUrlOf, runHelp, tokenFileOf, type RunFlags } from './run-options.js';
 import { stderrLogger } from './stderr-logger.js';
 import type { StderrPrinter } from './stderr-printer.js';
 import { summaryText, type RunSummary } from './summary.js';
@@ -29,13 +31,13 @@ export const DEFAULT_GRACE_MS = 10_000;
  * read or an output file is created (exit 2); then rows stream from the reader through the run to the writer.
  * With --checkpoint, the run is journaled and the same command again resumes it (checkpoint/).
  */
-export async function runCommand(argv: readonly string[], io: CliIo, printer: StderrPrinter, loadPlugin: () => Promise<Plugin>): Promise<number> {
+export async function runCommand(argv: readonly string[], io: CliIo, printer: StderrPrinter, loadPlugin: (rateBudget: RateBudgetOptions) => Promise<Plugin>): Promise<number> {
   const flags = parseRunFlags(argv);
   if (flags === 'help') {
     io.stdout.write(runHelp);
     return ExitCode.ok;
   }
-  const plugin = await loadPlugin();
+  const plugin = await loadPlugin(rateBudgetOf(redisUrlOf(flags), io.env));
   await checkConnectorFirst(plugin, flags, io, printer);
   const token = await resolveToken(tokenFileOf(flags), io.env);
   printer.protect([token]);

@@ -28,6 +28,8 @@ in input order. Logs and a final run summary go to stderr.
                             (see \`describe <connector>\` for the fields; a secret field is refused here)
   --token-file FILE         a file holding the token (default: the RESPONDIO_TOKEN variable); it fills the
                             Connection's secret field: Token, or API Token for the Custom Channel
+  --redis-url URL           share respond.io's rate limits with every process pointed at this Redis (default:
+                            the RESPONDIO_REDIS_URL variable, else this process only); see README
   --log-level LEVEL         ${logLevels.join(' | ')} (default info)
   --json-summary            the final summary as one JSON line on stderr instead of text
   --checkpoint FILE         journal the run in FILE (needs --input FILE and --output FILE): after a crash or a
@@ -53,6 +55,8 @@ export interface RunOptions {
   /** --connection FIELD=VALUE pairs, in order (checked against the connector's Connection schema later). */
   connectionFields: [string, string][];
   tokenFile: string | undefined;
+  /** --redis-url: the shared rate budget's Redis. */
+  redisUrl: string | undefined;
   logLevel: LogLevel;
   jsonSummary: boolean;
   /** The checkpoint journal's path, when the run is journaled. */
@@ -69,6 +73,7 @@ const specs: FlagSpecs = {
   'base-url': { type: 'string' },
   connection: { type: 'string', multiple: true },
   'token-file': { type: 'string' },
+  'redis-url': { type: 'string' },
   'log-level': { type: 'string' },
   'json-summary': { type: 'boolean' },
   checkpoint: { type: 'string' },
@@ -88,6 +93,12 @@ export function parseRunFlags(argv: readonly string[]): RunFlags | 'help' {
 
 export function tokenFileOf(flags: RunFlags): string | undefined {
   const value = flags.values['token-file'];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** --redis-url, read before the other flags are checked: the plugin (and its rate budget) is loaded first. */
+export function redisUrlOf(flags: RunFlags): string | undefined {
+  const value = flags.values['redis-url'];
   return typeof value === 'string' ? value : undefined;
 }
 
@@ -116,6 +127,7 @@ export function checkRunFlags(flags: RunFlags): RunOptions {
     baseUrl: baseUrlFlag(text('base-url')),
     connectionFields: connectionFlags(flags.values.connection),
     tokenFile: text('token-file'),
+    redisUrl: text('redis-url'),
     logLevel: text('log-level') === undefined ? 'info' : oneOf('run', 'log-level', text('log-level') as string, logLevels),
     jsonSummary: flags.values['json-summary'] === true,
     ...checkpointFlags(text('checkpoint'), flags.values.restart === true, input, output),

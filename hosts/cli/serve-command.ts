@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { parseFlags, type FlagSpecs, type ParsedArgs } from './args.js';
 import { UsageError } from './io.js';
 import type { Plugin } from '../../runtime/plugin.js';
+import { loadPlugin } from '../../connectors/index.js';
 import { buildServer } from '../http/build-server.js';
+import { rateBudgetOf, REDIS_URL_ENV } from './rate-budget-option.js';
 import { API_KEY_ENV, BASE_URL_ENV } from '../http/options.js';
 
 /** What `serve` talks to: streams for logs and messages, the environment, and where SIGTERM comes from. */
@@ -26,11 +28,12 @@ const serveFlags: FlagSpecs = {
   open: { type: 'boolean' },
   'base-url': { type: 'string' },
   'allow-upstream': { type: 'string', multiple: true },
+  'redis-url': { type: 'string' },
   'log-level': { type: 'string' },
   'grace-seconds': { type: 'string' },
 };
 
-export const SERVE_USAGE = `Usage: respondio-connectors serve [--port N] [--host H] [--open] [--base-url URL] [--allow-upstream URL]… [--log-level L] [--grace-seconds S]
+export const SERVE_USAGE = `Usage: respondio-connectors serve [--port N] [--host H] [--open] [--base-url URL] [--allow-upstream URL]… [--redis-url URL] [--log-level L] [--grace-seconds S]
 
 Runs the HTTP host for workflow engines (see hosts/http/README.md).
   --port N            port to listen on (default 8080, or env PORT)
@@ -40,6 +43,8 @@ Runs the HTTP host for workflow engines (see hosts/http/README.md).
   --allow-upstream URL  a Base URL or Webhook URL runs may name besides respond.io's and --base-url (repeatable);
                       any other is refused (400), so callers cannot point the host at internal addresses.
                       With a loopback --host, loopback URLs (the simulator) are allowed too
+  --redis-url URL     share respond.io's rate limits with every process pointed at this Redis (env ${REDIS_URL_ENV});
+                      unset: this process only
   --log-level L       pino level: fatal, error, warn, info, debug, trace (default info)
   --grace-seconds S   on SIGTERM, how long runs in flight may go on before they are cancelled (default 30)
 The API key is read from env ${API_KEY_ENV}; clients send it as "Authorization: Bearer <key>".
@@ -72,6 +77,7 @@ export async function runServe(argv: readonly string[], io: ServeIo): Promise<nu
     host: text('host') ?? '127.0.0.1',
     'base-url': text('base-url'),
     'allow-upstream': Array.isArray(list) ? list : undefined,
+    'redis-url': text('redis-url'),
     'log-level': text('log-level') ?? 'info',
     'grace-seconds': text('grace-seconds') ?? '30',
   };
@@ -102,10 +108,13 @@ export async function runServe(argv: readonly string[], io: ServeIo): Promise<nu
     }
   }
 
+  let plugin: Plugin | undefined = io.plugin;
   let app: FastifyInstance;
   try {
+    // One rate budget for the host's life (a Redis connection when --redis-url / RESPONDIO_REDIS_URL is set).
+    plugin ??= await loadPlugin({ rateBudget: rateBudgetOf(values['redis-url'], env) });
     app = await buildServer({
-      ...(io.plugin ? { plugin: io.plugin } : {}),
+      plugin,
       apiKey,
       allowOpenOnLoopback: apiKey === undefined,
       baseUrl: values['base-url'] ?? (env[BASE_URL_ENV] || undefined),
@@ -115,9 +124,11 @@ export async function runServe(argv: readonly string[], io: ServeIo): Promise<nu
       logger: { level: values['log-level'], stream: io.stdout },
     });
   } catch (error) {
+    if (plugin !== io.plugin) await plugin?.close();
     io.stderr.write(`serve: ${(error as Error).message}\n`);
     return 2;
   }
+  if (plugin !== io.plugin) app.addHook('onClose', () => plugin.close());
 
   const stopped = new Promise<number>((resolve) => {
     let stopping = false;

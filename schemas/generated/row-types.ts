@@ -753,6 +753,10 @@ export interface Connection {
    * true: accept a plain http:// URL to a host that is not loopback (the token then crosses the network unencrypted; a warning is logged once per run). Default false: such a URL is a configuration error. Loopback (localhost, 127.0.0.0/8, ::1) is always accepted.
    */
   'Allow insecure URL'?: boolean;
+  /**
+   * Optional: a name for the respond.io organization (workspace) this token belongs to. respond.io's rate limits are per organization, so runs whose tokens name the same Organization share one rate budget (in one process, or across processes on one Redis: RESPONDIO_REDIS_URL). Unset: each token is its own organization. Not a secret; not sent to respond.io.
+   */
+  Organization?: string;
 }
 
 /** Respond.io - Row Settings 1.0.0 */
