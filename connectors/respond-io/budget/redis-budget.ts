@@ -100,7 +100,7 @@ export class RedisRateBudget implements RateBudget {
   async gate(keys: EndpointKeys, limit: number, signal?: AbortSignal): Promise<SendTicket> {
     for (;;) {
       const member = `${this.#instance}:${this.#sequence++}`;
-      const [status, waitUs, admittedUs] = await this.#connection.run(() => this.#commands.rbGate(keys.log, keys.penalty, positive(limit), this.windowMs * 1000, member, this.#settings.idleMs), signal);
+      const [status, waitUs, admittedUs] = await this.#connection.run(() => this.#commands.rbGate(keys.log, keys.penalty, wholeSends(limit), this.windowMs * 1000, member, this.#settings.idleMs), signal);
       if (status === GATE_ADMITTED) return this.#ticket(keys, member, admittedUs ?? 0, this.#settings.clock.now());
       // Rounded up: waking a moment early only costs another round trip, but a timer rounded down wakes early always.
       await this.#settings.clock.sleep(Math.ceil(waitUs / 1000), signal);
@@ -155,6 +155,11 @@ class RedisEndpointBudget implements EndpointBudget {
 }
 
 function positive(limit: number): number {
-  if (!(Number.isInteger(limit) && limit > 0)) throw new RangeError(`a rate limit must be a positive integer of requests per second, got ${limit}`);
+  if (!(Number.isFinite(limit) && limit > 0)) throw new RangeError(`a rate limit must be a positive number of requests per second, got ${limit}`);
   return limit;
+}
+
+/** The gate counts whole sends: a 'Rate limits' setting of 2.5/s admits at most 2 in a window (slots stay 1/2.5 s apart). */
+function wholeSends(limit: number): number {
+  return Math.max(1, Math.floor(positive(limit)));
 }
