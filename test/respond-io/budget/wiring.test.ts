@@ -148,12 +148,12 @@ async function twoTokenRuns(t: Test, organization: string | undefined): Promise<
 t.test('two tokens naming one Organization share one budget in the process: 5/s together, not 5/s each', async (t) => {
   const shared = await twoTokenRuns(t, 'acme-workspace');
   t.same(shared.rows.map((row) => row.StatusCode), Array(16).fill(200), 'every row answered');
-  // 5/s spaced from the actual sends: 6 arrivals need 5 intervals of ≥ 200 ms; 900 ms leaves room for arrival jitter.
-  const sharedBusiest = busiestWindow(shared.sim, 900);
-  t.ok(sharedBusiest <= 5, `with one Organization: at most 5 arrivals in any 900 ms (got ${sharedBusiest})`);
+  // 5/s spaced from the actual sends: 6 arrivals need 5 intervals of ≥ 200 ms; 800 ms leaves 200 ms for arrival jitter on a loaded machine.
+  const sharedBusiest = busiestWindow(shared.sim, 800);
+  t.ok(sharedBusiest <= 5, `with one Organization: at most 5 arrivals in any 800 ms (got ${sharedBusiest})`);
   const apart = await twoTokenRuns(t, undefined);
-  const apartBusiest = busiestWindow(apart.sim, 900);
-  t.ok(apartBusiest > 5, `without it, each token paces on its own: ${apartBusiest} arrivals in 900 ms (control)`);
+  const apartBusiest = busiestWindow(apart.sim, 800);
+  t.ok(apartBusiest > 5, `without it, each token paces on its own: ${apartBusiest} arrivals in 800 ms (control)`);
 });
 
 t.test('loadPlugin({ rateBudget: { redisUrl } }): Redis killed and restarted mid-run, no row lost, 0 × 429', async (t) => {
