@@ -6,6 +6,7 @@ import { loadPlugin } from '../../connectors/index.js';
 import { buildServer } from '../http/build-server.js';
 import { rateBudgetOf, REDIS_URL_ENV } from './rate-budget-option.js';
 import { API_KEY_ENV, BASE_URL_ENV } from '../http/options.js';
+import { isLoopbackHost } from '../http/upstream-allowlist.js';
 
 /** What `serve` talks to: streams for logs and messages, the environment, and where SIGTERM comes from. */
 export interface ServeIo {
@@ -50,9 +51,6 @@ Runs the HTTP host for workflow engines (see hosts/http/README.md).
 The API key is read from env ${API_KEY_ENV}; clients send it as "Authorization: Bearer <key>".
 `;
 
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
 
 /**
  * `respondio-connectors serve`: resolves with the exit code once the server has stopped (SIGTERM/SIGINT: stop taking

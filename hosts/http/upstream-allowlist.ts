@@ -9,7 +9,10 @@ export const RESPONDIO_UPSTREAMS: readonly string[] = [
   'https://webhook.respond.io/custom/channel/webhook/',
 ];
 
-const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
+/** localhost, 127.0.0.0/8 or ::1 (bracketed as URL.hostname writes it, or not, as a --host value is written). */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
 
 /**
  * A run's Connection may name the URL its token goes to (`Base URL`, a Custom Channel's `Webhook URL`: every string
@@ -22,7 +25,7 @@ const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
 export function upstreamGuard(options: { allowed: readonly string[]; allowLoopback: boolean }): (connection: Readonly<Record<string, unknown>>, described: ConfigurationDescription | undefined) => void {
   const prefixes = options.allowed.map(normalized).filter((url): url is URL => url !== undefined);
   const accepts = (url: URL): boolean =>
-    (options.allowLoopback && LOOPBACK_HOST.test(url.hostname)) ||
+    (options.allowLoopback && isLoopbackHost(url.hostname)) ||
     prefixes.some((prefix) => prefix.origin === url.origin && (url.pathname === prefix.pathname.replace(/\/$/, '') || url.pathname.startsWith(withSlash(prefix.pathname))));
   return (connection, described) => {
     for (const [field, spec] of Object.entries(described?.schema.properties ?? {})) {
