@@ -108,8 +108,8 @@ export class Plugin {
    */
   run(request: RunRequest): RunHandle {
     const { entry, module } = this.find(request.connector);
-    const inputSchema = this.registry.get(entry.input.name, entry.input.version).schema;
-    const takesNoColumns = Object.keys(inputSchema.properties ?? {}).length === 0;
+    const input = this.registry.get(entry.input.name, entry.input.version);
+    const takesNoColumns = Object.keys(input.schema.properties ?? {}).length === 0;
     // A connector without input columns (List Users) runs once even when given no rows: see once-when-empty.ts.
     const rows = takesNoColumns ? onceWhenEmpty(this.singleInput(entry, request, true)) : this.singleInput(entry, request);
     const concurrency = integerOption('concurrency', request.concurrency ?? DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY);
@@ -136,7 +136,6 @@ export class Plugin {
     });
     const session = request.callGuard ? guardSession(opened, request.callGuard) : opened;
 
-    const input = this.registry.get(entry.input.name, entry.input.version).validate;
     const output = this.registry.get(entry.output.name, entry.output.version);
     const nullRow = Object.fromEntries(Object.keys(output.schema.properties ?? {}).map((column) => [column, null]));
     return runPipeline({
@@ -150,7 +149,7 @@ export class Plugin {
       signal: request.signal,
       logger,
       redact,
-      checkInput: (row) => (input(row) ? undefined : redact(describeRowIssues(schemaIssues(input.errors)))),
+      checkInput: (row) => (input.validate(row) ? undefined : redact(describeRowIssues(schemaIssues(input.validate.errors)))),
       // Limits first: a row too large or too deep is refused before Ajv or a writer walks it.
       checkOutput: (row) => {
         const problem = rowLimitProblem(row) ?? (output.validate(row) ? undefined : describeRowIssues(schemaIssues(output.validate.errors)));
