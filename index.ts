@@ -1,6 +1,18 @@
 /** The library API a workflow engine calls. */
-export { loadPlugin } from './connectors/index.js';
+import { runFiles } from './batch/library-run.js';
+import { loadPlugin as loadConnectors, type PluginOptions } from './connectors/index.js';
+import type { Plugin } from './runtime/plugin.js';
+
+/**
+ * The plugin with the connectors it ships (connectors/index.ts), able to run file batches too:
+ * `plugin.run({ rows: { file }, output: { file }, checkpoint: { file } })` (batch/library-run.ts).
+ */
+export function loadPlugin(options: PluginOptions = {}): Promise<Plugin> {
+  return loadConnectors({ fileRunner: runFiles, ...options });
+}
+export type { PluginOptions, RateBudgetOptions } from './connectors/index.js';
 export { Plugin, DEFAULT_CONCURRENCY, MAX_CONCURRENCY, type LoadOptions, type RunRequest } from './runtime/plugin.js';
+export { fileFormats, type FileFormat, type FileRunRequest, type FileRunResult, type RowFile, type CheckpointOption } from './runtime/file-run.js';
 export { MalformedInput, type RowSource, type RunHandle } from './runtime/pipeline.js';
 export type { RunResult, RunStatus, RunStatusCode, RunFailure, RunProgress } from './runtime/run-result.js';
 export type { ConnectorDescription, SchemaDescription, ConfigurationDescription, NestedSchemaDescription } from './runtime/describe.js';

@@ -13,6 +13,7 @@ export const errorCodes = {
   RC_INVALID_OPTION: { kind: 'configuration', description: 'a run option (concurrency, format, …) is out of range' },
   RC_MULTI_INPUT_UNSUPPORTED: { kind: 'configuration', description: 'the connector is not a multi-input step, but several inputs were given' },
   RC_RATE_BUDGET_UNAVAILABLE: { kind: 'configuration', description: 'the Redis of the shared rate budget cannot be reached at start, or stayed unreachable past the outage limit (no request is sent without it)' },
+  RC_CHECKPOINT_MISMATCH: { kind: 'configuration', description: 'checkpointed run: the journal is of another run (input, connector, settings or output differ), cannot be read, or the output was changed since; the message says what differs' },
   RC_TOKEN_REJECTED: { kind: 'configuration', description: 'respond.io answered 401: the token is not valid, so no further row is requested' },
   RC_INVALID_INPUT_ROW: { kind: 'row', description: 'the input row does not match the input schema (400, no request made)' },
   RC_MALFORMED_INPUT_LINE: { kind: 'row', description: 'a line of the input file could not be parsed (400, names the line)' },

@@ -4,6 +4,7 @@ import type { Connector, Row } from './connector.js';
 import { describeConnector, type ConnectorDescription } from './describe.js';
 import { parseErrorBehavior } from './error-behavior.js';
 import { ConfigurationError } from './errors.js';
+import { isRowFile, type CheckpointOption, type FileRunner, type FileRunRequest, type FileRunResult, type RowFile } from './file-run.js';
 import { silentLogger, type Logger } from './logger.js';
 import { readManifest, type Manifest, type ManifestConnector } from './manifest.js';
 import { runPipeline, type RowSource, type RunHandle } from './pipeline.js';
@@ -25,12 +26,17 @@ export interface LoadOptions {
   connectors: readonly Connector[];
   /** Releases what the composition opened for the plugin's life (a shared rate budget's connection): run by close(). */
   dispose?: (() => Promise<void>) | undefined;
+  /** Runs `rows: { file }` requests (reads and writes files); the package root's `loadPlugin` passes batch/'s. */
+  fileRunner?: FileRunner | undefined;
 }
 
 export interface RunRequest {
   /** Connector id (`get-contact`) or display name (`Respond.io - Get Contact`). */
   connector: string;
-  /** The input rows: an array, a generator, a parsed stream. Malformed lines come as MalformedInput. */
+  /**
+   * The input rows: an array, a generator, a parsed stream. Malformed lines come as MalformedInput. Or a file,
+   * `{ file, format? }`: see FileRunRequest (the rows then go to `output`, and `run` returns a promise of the result).
+   */
   rows?: RowSource;
   /** Several inputs at once: only for multi-input steps, which no connector here is (refused with a clear error). */
   inputs?: RowSource[];
@@ -53,6 +59,10 @@ export interface RunRequest {
   callGuard?: CallGuard;
   /** Passed to the connector family as is (respond.io client: timeoutMs, retryPolicy, pacing, clock, random). */
   connectorOptions?: Readonly<Record<string, unknown>>;
+  /** Only with `rows: { file }` (FileRunRequest): an array or an iterable is refused with a ConfigurationError. */
+  checkpoint?: CheckpointOption | undefined;
+  /** Only with `rows: { file }` (FileRunRequest). */
+  output?: RowFile | undefined;
 }
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -67,6 +77,7 @@ export class Plugin {
     readonly registry: SchemaRegistry,
     modules: readonly Connector[],
     private dispose: () => Promise<void> = async () => {},
+    private readonly fileRunner?: FileRunner,
   ) {
     this.entries = new Map();
     const byId = new Map(modules.map((module) => [module.id, module]));
@@ -103,10 +114,38 @@ export class Plugin {
   }
 
   /**
+   * A run from a file to a file (`rows: { file }`, `output: { file }`), journaled with `checkpoint`: resolves with the
+   * result once every row is in the output file; a configuration problem (or a journal of another run) rejects it.
+   */
+  run(request: FileRunRequest): Promise<FileRunResult>;
+  /**
    * Starts a run. Configuration problems (unknown connector, no token, bad setting, several inputs) throw a
    * ConfigurationError here, before any row is read. Rows are produced as the handle is iterated.
    */
-  run(request: RunRequest): RunHandle {
+  run(request: RunRequest): RunHandle;
+  run(request: RunRequest | FileRunRequest): RunHandle | Promise<FileRunResult> {
+    if (isRowFile(request.rows)) return this.runFiles(request as FileRunRequest);
+    if (request.checkpoint !== undefined || request.output !== undefined) {
+      // Resuming means reading the input again from where the earlier run stopped: only a file can be.
+      throw new ConfigurationError(
+        'RC_INVALID_OPTION',
+        `${request.checkpoint !== undefined ? 'checkpoint' : 'output'} needs rows that can be opened again at an offset: an array or an iterable cannot be read again from where an interrupted run stopped. Pass rows: { file: 'input.ndjson' } (NDJSON, JSON array or CSV) and output: { file: 'output.ndjson' } instead`,
+      );
+    }
+    return this.runRows(request as RunRequest);
+  }
+
+  private async runFiles(request: FileRunRequest): Promise<FileRunResult> {
+    if (!isRowFile(request.output)) {
+      throw new ConfigurationError('RC_INVALID_OPTION', "rows: { file } needs output: { file: 'output.ndjson' }: the output rows are written to that file");
+    }
+    if (this.fileRunner === undefined) {
+      throw new ConfigurationError('RC_INVALID_OPTION', "rows: { file } needs the plugin of the package root's loadPlugin ('respondio-connectors'), which reads and writes files");
+    }
+    return this.fileRunner(this, request);
+  }
+
+  private runRows(request: RunRequest): RunHandle {
     const { entry, module } = this.find(request.connector);
     const input = this.registry.get(entry.input.name, entry.input.version);
     const takesNoColumns = Object.keys(input.schema.properties ?? {}).length === 0;
@@ -221,5 +260,5 @@ function integerOption(name: string, value: number, min: number, max: number): n
 export async function loadPlugin(options: LoadOptions): Promise<Plugin> {
   const registry = SchemaRegistry.load(options.schemasDir);
   const manifest = readManifest(registry, options.manifestFile);
-  return new Plugin(manifest, registry, options.connectors, options.dispose);
+  return new Plugin(manifest, registry, options.connectors, options.dispose, options.fileRunner);
 }

@@ -1,21 +1,15 @@
-import { journalGuard } from '../../runtime/checkpoint/call-guard.js';
-import type { CheckpointJournal } from '../../runtime/checkpoint/journal.js';
 import { errorCodes } from '../../runtime/error-codes.js';
-import { failsRun } from '../../runtime/error-behavior.js';
 import type { RunHandle } from '../../runtime/pipeline.js';
 import type { Plugin } from '../../runtime/plugin.js';
-import { acrossLegs } from './checkpoint/both-legs.js';
-import { Committer } from './checkpoint/committer.js';
-import { prepareCheckpoint, type PreparedCheckpoint } from './checkpoint/prepare.js';
+import { runFileBatch, type FileBatchOutcome } from '../../batch/file-batch.js';
+import { BatchFileError } from '../../batch/names.js';
 import type { RateBudgetOptions } from '../../connectors/index.js';
+import { cliNames } from './cli-names.js';
 import { connectionOf } from './connection.js';
 import { failureTally } from './failure-tally.js';
-import { ExitCode, type CliIo } from './io.js';
+import { ExitCode, UsageError, type CliIo } from './io.js';
 import { countRowsInBackground } from './input/count-rows.js';
-import { openInput } from './input/open-input.js';
-import { skipRows } from './input/skip-rows.js';
-import { stopOnSignal } from './interrupt.js';
-import { openOutput, type RowWriter } from './output/open-output.js';
+import { stopOnSignal, type StoppableInput } from './interrupt.js';
 import { rateBudgetOf } from './rate-budget-option.js';
 import { startProgress } from './progress.js';
 import { checkRunFlags, parseRunFlags, redisUrlOf, runHelp, tokenFileOf, type RunFlags } from './run-options.js';
@@ -29,7 +23,7 @@ export const DEFAULT_GRACE_MS = 10_000;
 /**
  * `run <connector>`: a thin adapter over Plugin.run. Everything that can be refused is refused before a row is
  * read or an output file is created (exit 2); then rows stream from the reader through the run to the writer.
- * With --checkpoint, the run is journaled and the same command again resumes it (checkpoint/).
+ * With --checkpoint, the run is journaled and the same command again resumes it (batch/file-batch.ts).
  */
 export async function runCommand(argv: readonly string[], io: CliIo, printer: StderrPrinter, loadPlugin: (rateBudget: RateBudgetOptions) => Promise<Plugin>): Promise<number> {
   const flags = parseRunFlags(argv);
@@ -45,73 +39,49 @@ export async function runCommand(argv: readonly string[], io: CliIo, printer: St
   const connector = plugin.describe(options.connector);
   const settings = { 'Error behavior': options.errorBehavior };
 
-  const checkpoint: PreparedCheckpoint | undefined =
-    options.checkpoint === undefined
-      ? undefined
-      : await prepareCheckpoint(options.checkpoint, options.restart, {
-          connector: { id: connector.id, version: connector.version },
-          settings,
-          inputPath: options.input,
-          outputPath: options.output,
-          format: options.outputFormat,
-        });
-  const earlier = checkpoint?.resumed ? checkpoint.earlier.committed : undefined;
-  const skip = earlier?.row ?? 0;
-
-  const input = await openInput(options.input, io.stdin, options.format, connector.input.columns);
-  const stoppable = stopOnSignal(skip > 0 ? skipRows(input.rows, skip) : input.rows, io.signal, () => input.close());
   const failures = failureTally(stderrLogger(options.logLevel, (text) => printer.print(text)), { everyRow: options.logLevel === 'debug' });
-  let journal: CheckpointJournal | undefined;
-  let handle: RunHandle;
+  const held: { stoppable?: StoppableInput } = {};
+  let outcome: FileBatchOutcome;
   try {
-    journal = await checkpoint?.start();
-    const idempotent = plugin.manifest.connectors.find((entry) => entry.id === connector.id)?.idempotent !== false;
-    handle = plugin.run({
-      connector: connector.id,
-      rows: stoppable.rows,
-      connection: connectionOf(connector, token, options, io.env.RESPONDIO_BASE_URL || undefined),
-      settings,
-      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-      logger: failures.logger,
-      firstRow: skip + 1, // a resumed run keeps the input row numbers of the whole file
-      ...(journal && checkpoint && !idempotent ? { callGuard: journalGuard(journal, checkpoint.earlier) } : {}),
+    outcome = await runFileBatch({
+      plugin,
+      request: {
+        connector: connector.id,
+        connection: connectionOf(connector, token, options, io.env.RESPONDIO_BASE_URL || undefined),
+        settings,
+        ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+        logger: failures.logger,
+      },
+      input: { path: options.input, format: options.format, stdin: io.stdin },
+      output: { path: options.output, format: options.outputFormat, stdout: io.stdout },
+      checkpoint: options.checkpoint === undefined ? undefined : { file: options.checkpoint, restart: options.restart },
+      names: cliNames,
+      wrapRows: (rows, close) => (held.stoppable = stopOnSignal(rows, io.signal, close)).rows,
+      onStart: (handle, skipped) => {
+        const stopGrace = graceOnInterrupt(handle, io, () => held.stoppable?.noteGraceExpired());
+        const count = io.isTTY ? countRowsInBackground(options.input, options.format, connector.input.columns) : undefined;
+        const stopProgress = count ? startProgress(handle, printer, { total: count.total, before: skipped }) : () => undefined;
+        return () => {
+          stopGrace();
+          stopProgress();
+          count?.stop();
+        };
+      },
+      interrupted: () => held.stoppable?.interruption() !== undefined,
     });
   } catch (error) {
-    input.close();
-    await (checkpoint?.resumed ? journal?.close() : journal?.remove()); // a refused run leaves no journal of its own
+    // The files' problems are the command line's: a usage error (exit 2) with --help pointed at.
+    if (error instanceof BatchFileError) throw new UsageError(error.message, 'run');
     throw error;
   }
-
-  let writer: RowWriter;
-  try {
-    writer = await openOutput(options.output, io.stdout, options.outputFormat, connector.output.columns, earlier && { bytes: earlier.outputBytes, rows: earlier.outputRows });
-  } catch (error) {
-    input.close();
-    handle.cancel('the output could not be opened');
-    await handle.collect(); // ends the run, so the connector session is closed
-    await (checkpoint?.resumed ? journal?.close() : journal?.remove());
-    throw error;
-  }
-
-  const committer = journal && new Committer(journal, writer, failsRun(options.errorBehavior));
-  const count = io.isTTY ? countRowsInBackground(options.input, options.format, connector.input.columns) : undefined;
-  const stopProgress = count ? startProgress(handle, printer, { total: count.total, before: skip }) : () => undefined;
-  const outputError = await pump(handle, writer, committer, io, () => stoppable.noteGraceExpired());
-  stopProgress();
-  count?.stop();
-  const interrupted = stoppable.interruption();
-  const result = await handle.result;
+  const { result, skipped, outputError } = outcome;
+  const interrupted = held.stoppable?.interruption();
   const groups = failures.groups();
   const summary: RunSummary = {
-    ...(earlier ? acrossLegs(result, earlier) : result),
-    ...(interrupted ? { interrupted: { ...interrupted, afterRow: interrupted.afterRow + skip } } : {}),
+    ...result,
+    ...(interrupted ? { interrupted: { ...interrupted, afterRow: interrupted.afterRow + skipped } } : {}),
     ...(groups.length > 0 ? { failedRows: groups } : {}),
   };
-  if (journal) {
-    // A finished run leaves nothing to resume; any other end keeps the journal for the same command again.
-    const finished = !outputError && !interrupted && (summary.status === 'succeeded' || summary.status === 'succeeded with errors');
-    await (finished ? journal.remove() : journal.close());
-  }
   if (outputError) printer.print(`error: writing the output failed: ${outputError.message}\n`);
   printer.print(options.jsonSummary ? JSON.stringify(summary) + '\n' : summaryText(summary));
   return exitCodeOf(summary, outputError);
@@ -133,17 +103,8 @@ async function checkConnectorFirst(plugin: Plugin, flags: RunFlags, io: CliIo, p
   }
 }
 
-/**
- * Moves rows from the run to the writer; returns the output's error, if writing failed (the run is then cancelled).
- * A journaled run commits each settled input row's boundary behind the output (Committer).
- */
-async function pump(
-  handle: RunHandle,
-  writer: RowWriter,
-  committer: Committer | undefined,
-  io: CliIo,
-  onGraceExpired: () => void,
-): Promise<Error | undefined> {
+/** After the interrupt, rows in flight have `graceMs` to finish, then they are cancelled; returns the cleanup. */
+function graceOnInterrupt(handle: RunHandle, io: CliIo, onGraceExpired: () => void): () => void {
   const graceMs = io.graceMs ?? DEFAULT_GRACE_MS;
   let grace: NodeJS.Timeout | undefined;
   const onAbort = (): void => {
@@ -154,29 +115,10 @@ async function pump(
   };
   if (io.signal?.aborted) onAbort();
   else io.signal?.addEventListener('abort', onAbort, { once: true });
-  committer?.start();
-  try {
-    for await (const event of handle.events()) {
-      if (event.type === 'settled') {
-        committer?.settled(event.input, event.outcome);
-        continue;
-      }
-      try {
-        await writer.write(event.row);
-      } catch (error) {
-        return error as Error; // leaving the loop cancels the run
-      }
-    }
-    await committer?.finish();
-    await writer.end();
-    return undefined;
-  } catch (error) {
-    return error as Error;
-  } finally {
-    await committer?.finish().catch(() => undefined); // after a write failed: what was committed stays committed
+  return () => {
     clearTimeout(grace);
     io.signal?.removeEventListener('abort', onAbort);
-  }
+  };
 }
 
 /** 0 succeeded (error rows or not) · 1 failed, cancelled or interrupted · 2 a configuration error stopped it (e.g. token rejected). */

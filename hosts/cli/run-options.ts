@@ -1,7 +1,7 @@
 import { MAX_CONCURRENCY } from '../../runtime/plugin.js';
 import { errorBehaviors, parseErrorBehavior, type ErrorBehavior } from '../../runtime/error-behavior.js';
 import { integerFlag, oneOf, parseFlags, type FlagSpecs, type ParsedArgs } from './args.js';
-import { formatOfPath, formats, type Format } from './formats.js';
+import { formatOfPath, formats, type Format } from '../../batch/formats.js';
 import { PROGRAM, UsageError } from './io.js';
 import { logLevels, type LogLevel } from './stderr-logger.js';
 

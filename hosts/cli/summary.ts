@@ -1,5 +1,5 @@
 import type { RunResult } from '../../runtime/run-result.js';
-import type { Resumption } from './checkpoint/both-legs.js';
+import type { Resumption } from '../../batch/checkpoint/both-legs.js';
 import type { FailureGroup } from './failure-tally.js';
 import type { Interruption } from './interrupt.js';
 

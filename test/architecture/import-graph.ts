@@ -12,6 +12,7 @@ export const layers: readonly { name: string; units: readonly string[] }[] = [
   { name: 'respond.io client', units: ['connectors/respond-io'] },
   { name: 'connectors', units: ['connectors/*'] },
   { name: 'connector list', units: ['connectors'] },
+  { name: 'file batches (readers, writers, checkpoint journal runs)', units: ['batch'] },
   { name: 'servers', units: ['custom-channel', 'simulator'] },
   { name: 'HTTP host', units: ['hosts/http'] },
   { name: 'CLI (the composition root)', units: ['hosts/cli'] },
@@ -24,7 +25,7 @@ export function unitOf(path: string): string | undefined {
   if (path === 'index.ts' || path === 'servers.ts') return path;
   if (parts[0] === 'connectors') return parts.length > 2 ? `connectors/${parts[1]}` : 'connectors';
   if (parts[0] === 'hosts') return parts.length > 2 ? `hosts/${parts[1]}` : undefined;
-  if (['schemas', 'runtime', 'custom-channel', 'simulator'].includes(parts[0] as string)) return parts[0];
+  if (['schemas', 'runtime', 'batch', 'custom-channel', 'simulator'].includes(parts[0] as string)) return parts[0];
   return undefined;
 }
 

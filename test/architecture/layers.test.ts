@@ -3,7 +3,7 @@ import t from 'tap';
 import { importsOf, sourceEdges, unitCycles, violations, type Edge } from './import-graph.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const sources = ['index.ts', 'servers.ts', 'schemas', 'runtime', 'connectors', 'hosts', 'custom-channel', 'simulator'];
+const sources = ['index.ts', 'servers.ts', 'schemas', 'runtime', 'connectors', 'batch', 'hosts', 'custom-channel', 'simulator'];
 
 t.test('the import reader sees static, re-export, dynamic and side-effect imports, and skips packages', async (t) => {
   const source = [
@@ -27,6 +27,8 @@ t.test('the rule: down is allowed; up, sideways and cycles are not', async (t) =
   t.match(violations([edge('connectors/get-contact/index.ts', 'connectors/get-message/index.ts')]), [{ why: /same layer/ }], 'one connector importing another fails');
   t.match(violations([edge('simulator/app.ts', 'custom-channel/plugin.ts')]), [{ why: /same layer/ }], 'one server importing the other fails');
   t.match(violations([edge('custom-channel/server.ts', 'hosts/cli/args.ts')]), [{ why: /higher layer/ }], 'a server importing the CLI fails');
+  t.match(violations([edge('batch/file-batch.ts', 'hosts/cli/io.ts')]), [{ why: /batch \(file batches.*imports hosts\/cli .*a higher layer/ }], 'the files layer importing the CLI fails');
+  t.match(violations([edge('runtime/plugin.ts', 'batch/file-batch.ts')]), [{ why: /higher layer/ }], 'the core importing the files layer fails');
   t.match(violations([edge('scratch/x.ts', 'runtime/plugin.ts')]), [{ why: /in no layer/ }], 'a file outside the layers is reported');
   t.same(unitCycles([edge('runtime/a.ts', 'hosts/http/b.ts'), edge('hosts/http/b.ts', 'runtime/c.ts')]), [['hosts/http', 'runtime', 'hosts/http']]);
   t.same(unitCycles([edge('hosts/cli/a.ts', 'hosts/cli/input/b.ts'), edge('hosts/cli/input/b.ts', 'hosts/cli/a.ts')]), [], 'folders inside one unit may import each other');

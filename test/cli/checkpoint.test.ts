@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import type { Format } from '../../hosts/cli/formats.js';
+import type { Format } from '../../batch/formats.js';
 import { readJournal } from '../../runtime/checkpoint/journal.js';
 import { cli, ndjson, parseNdjson, type CliOptions } from './harness.js';
 

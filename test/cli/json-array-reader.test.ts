@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import t from 'tap';
 import { MalformedInput } from '../../runtime/pipeline.js';
-import { readJsonArray } from '../../hosts/cli/input/json-array-reader.js';
-import { readNdjson } from '../../hosts/cli/input/ndjson-reader.js';
+import { readJsonArray } from '../../batch/input/json-array-reader.js';
+import { readNdjson } from '../../batch/input/ndjson-reader.js';
 import { propertyRuns } from '../helpers/seed.js';
 
 async function collect(chunks: string[], read = readJsonArray): Promise<unknown[]> {

@@ -45,8 +45,8 @@ t.test('CSV in, CSV out: header in the output schema order, JSON columns as JSON
 });
 
 t.test('CSV writer: a JSON column holds JSON text, the empty string is "" and reads back as itself', async (t) => {
-  const { csvFormatter } = await import('../../hosts/cli/output/csv-writer.js');
-  const { castCell } = await import('../../hosts/cli/input/csv-reader.js');
+  const { csvFormatter } = await import('../../batch/output/csv-writer.js');
+  const { castCell } = await import('../../batch/input/csv-reader.js');
   const columns = [
     { name: 'Tags', dataType: 'JSON v1.0.0', allowNull: true, description: '' },
     { name: 'Name', dataType: 'String', allowNull: true, description: '' },

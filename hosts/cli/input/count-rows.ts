@@ -1,7 +1,8 @@
 import { PassThrough } from 'node:stream';
 import type { ColumnDescription } from '../../../runtime/schema-registry.js';
-import type { Format } from '../formats.js';
-import { openInput } from './open-input.js';
+import type { Format } from '../../../batch/formats.js';
+import { openInput } from '../../../batch/input/open-input.js';
+import { cliNames } from '../cli-names.js';
 
 export interface RowCount {
   /** The input's row count once counted; undefined until then, and for stdin (a pipe cannot be read twice). */
@@ -19,7 +20,7 @@ export function countRowsInBackground(path: string, format: Format, columns: rea
   let close = (): void => undefined;
   if (path !== '-') {
     void (async () => {
-      const input = await openInput(path, new PassThrough(), format, columns);
+      const input = await openInput(path, new PassThrough(), format, columns, cliNames);
       close = () => input.close();
       let n = 0;
       for await (const row of input.rows) {

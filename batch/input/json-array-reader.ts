@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { MalformedInput } from '../../../runtime/pipeline.js';
+import { MalformedInput } from '../../runtime/pipeline.js';
 import { shorten } from './ndjson-reader.js';
 
 /** One element larger than this stops the read (a runaway string would otherwise hold the rest of the file). */

@@ -1,8 +1,8 @@
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import type { ColumnDescription } from '../../../runtime/schema-registry.js';
-import { UsageError } from '../io.js';
+import type { ColumnDescription } from '../../runtime/schema-registry.js';
 import type { Format } from '../formats.js';
+import { BatchFileError, reasonOf, type BatchNames } from '../names.js';
 import { readCsv } from './csv-reader.js';
 import { readJsonArray } from './json-array-reader.js';
 import { readNdjson } from './ndjson-reader.js';
@@ -14,17 +14,17 @@ export interface OpenedInput {
 }
 
 /**
- * Opens the input before the run starts, so that a missing or unreadable file is a usage error (exit 2) and not a
- * failed run. Nothing is read until the rows are iterated.
+ * Opens the input before the run starts, so that a missing or unreadable file is a configuration error (the CLI's exit 2)
+ * and not a failed run. Nothing is read until the rows are iterated.
  */
-export async function openInput(path: string, stdin: Readable, format: Format, columns: readonly ColumnDescription[]): Promise<OpenedInput> {
-  let stream: Readable = stdin;
-  if (path !== '-') {
+export async function openInput(path: string, stdin: Readable | undefined, format: Format, columns: readonly ColumnDescription[], names: BatchNames): Promise<OpenedInput> {
+  let stream: Readable | undefined = stdin;
+  if (path !== '-' || stream === undefined) {
     try {
       const handle = await open(path, 'r');
       stream = handle.createReadStream();
     } catch (error) {
-      throw new UsageError(`--input ${JSON.stringify(path)} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'run');
+      throw new BatchFileError('RC_INVALID_OPTION', `${names.input} ${JSON.stringify(path)} cannot be read: ${reasonOf(error)}`);
     }
   }
   const rows = format === 'csv' ? readCsv(stream, columns) : format === 'json' ? readJsonArray(stream) : readNdjson(stream);

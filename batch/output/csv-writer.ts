@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import type { ColumnDescription } from '../../../runtime/schema-registry.js';
+import type { ColumnDescription } from '../../runtime/schema-registry.js';
 import type { RowFormatter } from './row-writer.js';
 
 /**

@@ -1,7 +1,8 @@
 import { extname } from 'node:path';
+import { fileFormats, type FileFormat } from '../runtime/file-run.js';
 
-export const formats = ['ndjson', 'json', 'csv'] as const;
-export type Format = (typeof formats)[number];
+export const formats = fileFormats;
+export type Format = FileFormat;
 
 /** Without --format: the input file's extension decides (.json, .csv, .ndjson/.jsonl), else NDJSON. */
 export function formatOfPath(path: string | undefined): Format | undefined {

@@ -1,4 +1,4 @@
-import { MalformedInput } from '../../../runtime/pipeline.js';
+import { MalformedInput } from '../../runtime/pipeline.js';
 import { readLines } from './lines.js';
 
 /**

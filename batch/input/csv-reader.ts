@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { parse, type InfoField, type Options, type Parser } from 'csv-parse';
-import { MalformedInput } from '../../../runtime/pipeline.js';
-import type { ColumnDescription } from '../../../runtime/schema-registry.js';
+import { MalformedInput } from '../../runtime/pipeline.js';
+import type { ColumnDescription } from '../../runtime/schema-registry.js';
 
 /**
  * CSV in, with csv-parse, streamed record by record. The header row names the columns; a UTF-8 BOM is dropped;

@@ -2,15 +2,15 @@ import { createWriteStream, fsync } from 'node:fs';
 import { once } from 'node:events';
 import { stat, truncate } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import type { ColumnDescription } from '../../../runtime/schema-registry.js';
+import type { ColumnDescription } from '../../runtime/schema-registry.js';
 import type { Format } from '../formats.js';
-import { UsageError } from '../io.js';
+import { BatchFileError, reasonOf, type BatchNames } from '../names.js';
 import { csvFormatter } from './csv-writer.js';
 import { jsonArrayFormatter } from './json-array-writer.js';
 import { ndjsonFormatter } from './ndjson-writer.js';
 import type { RowFormatter } from './row-writer.js';
 import { finish, writeText } from './write.js';
-import type { Row } from '../../../runtime/connector.js';
+import type { Row } from '../../runtime/connector.js';
 
 export interface RowWriter {
   write(row: Row): Promise<void>;
@@ -35,20 +35,27 @@ export function formatterFor(format: Format, columns: readonly ColumnDescription
 }
 
 /**
- * Opens the output (a file is created only now, after the run was accepted); an unwritable path is exit 2.
+ * Opens the output (a file is created only now, after the run was accepted); an unwritable path is a BatchFileError (exit 2).
  * With `resume`, the file is cut back to the committed boundary and appended to; the header is not written again.
  */
-export async function openOutput(path: string, stdout: Writable, format: Format, columns: readonly ColumnDescription[], resume?: OutputResume): Promise<RowWriter> {
-  let stream = stdout;
-  const owned = path !== '-';
+export async function openOutput(
+  path: string,
+  stdout: Writable | undefined,
+  format: Format,
+  columns: readonly ColumnDescription[],
+  names: BatchNames,
+  resume?: OutputResume,
+): Promise<RowWriter> {
+  const owned = path !== '-' || stdout === undefined;
+  let stream = stdout as Writable;
   if (owned) {
     try {
-      if (resume) await cutBack(path, resume.bytes);
+      if (resume) await cutBack(path, resume.bytes, names);
       stream = createWriteStream(path, { flags: resume ? 'a' : 'w' });
       await once(stream, 'open');
     } catch (error) {
-      if (error instanceof UsageError) throw error;
-      throw new UsageError(`--output ${JSON.stringify(path)} cannot be written: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'run');
+      if (error instanceof BatchFileError) throw error;
+      throw new BatchFileError('RC_INVALID_OPTION', `${names.output} ${JSON.stringify(path)} cannot be written: ${reasonOf(error)}`);
     }
   }
   // A closed pipe (`| head`) emits 'error' (EPIPE) at any time: kept here and thrown at the next write, so the run
@@ -96,15 +103,15 @@ export async function openOutput(path: string, stdout: Writable, format: Format,
 }
 
 /** Cuts a resumed output back to `bytes`; an output shorter than that was changed since the journal was written. */
-async function cutBack(path: string, bytes: number): Promise<void> {
+async function cutBack(path: string, bytes: number, names: BatchNames): Promise<void> {
   let size: number;
   try {
     ({ size } = await stat(path));
   } catch (error) {
-    throw new UsageError(`--output ${JSON.stringify(path)} cannot be resumed: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (use --restart to start over)`, 'run');
+    throw new BatchFileError('RC_CHECKPOINT_MISMATCH', `${names.output} ${JSON.stringify(path)} cannot be resumed: ${reasonOf(error)} (use ${names.restart} to start over)`);
   }
   if (size < bytes) {
-    throw new UsageError(`--output ${JSON.stringify(path)} holds ${size} bytes, fewer than the ${bytes} the checkpoint journal committed: it was changed since (use --restart to start over)`, 'run');
+    throw new BatchFileError('RC_CHECKPOINT_MISMATCH', `${names.output} ${JSON.stringify(path)} holds ${size} bytes, fewer than the ${bytes} the checkpoint journal committed: it was changed since (use ${names.restart} to start over)`);
   }
   await truncate(path, bytes);
 }

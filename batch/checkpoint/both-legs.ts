@@ -1,5 +1,5 @@
-import type { Watermark } from '../../../runtime/checkpoint/journal.js';
-import { statusCodeOf, type RunResult } from '../../../runtime/run-result.js';
+import type { Watermark } from '../../runtime/checkpoint/journal.js';
+import { statusCodeOf, type RunResult } from '../../runtime/run-result.js';
 
 /** Where a resumed run took up: the first input row of this leg (rows before it came from earlier legs). */
 export interface Resumption {

@@ -1,4 +1,4 @@
-import type { CheckpointJournal, Watermark } from '../../../runtime/checkpoint/journal.js';
+import type { CheckpointJournal, Watermark } from '../../runtime/checkpoint/journal.js';
 import type { RowWriter } from '../output/open-output.js';
 
 export const COMMIT_EVERY_MS = 1000;
