@@ -6,7 +6,7 @@
  * `<!-- docs-test: skip — reason -->` or `<!-- docs-test: background -->` (see test/docs/markdown-blocks.ts).
  * Output a block shows as a `# {…}` comment is checked against what it printed (test/docs/expected-output.ts).
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,6 +109,10 @@ const afterChecks: Record<string, (t: Test, cwd: string, printed: Map<number, un
     t.match(library[1]?.[0], { StatusCode: 200, ID: 1001 });
     t.match(library[2]?.[0], { StatusCode: 200, Email: 'jane.tan.1004@example.com' });
     t.match(library[3]?.[0], { status: 'succeeded', rowsRead: 2, rowsEmitted: 2, errorRows: 0 });
+    const checkpointed = readFileSync(join(cwd, 'contacts-checkpointed.ndjson'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { StatusCode: number });
+    t.same(checkpointed.map((row) => row.StatusCode), [200, 200, 200, 200, 200, 404, 400], 'the checkpointed library run wrote the sample file');
+    t.same([...printed.values()][1]?.[0], ['succeeded with errors', 7, 'not resumed'], 'it printed the result');
+    t.notOk(existsSync(join(cwd, 'contacts-checkpointed.journal')), 'the finished run removed its journal');
   },
   'hosts/cli/README.md': (t, cwd) => {
     const input = readFileSync(join(cwd, 'examples/get-message.csv'), 'utf8').trim().split('\n').slice(1);
