@@ -78,7 +78,7 @@ export function buildCli(context: BenchContext, scenario: string): void {
   if (build.status !== 0) throw new Error(`${scenario}: npm run build failed`);
 }
 
-async function writeRows(sim: RunningSimulator, file: string, count: number): Promise<void> {
+export async function writeRows(sim: RunningSimulator, file: string, count: number): Promise<void> {
   const out = createWriteStream(file);
   const contacts = sim.data.contacts;
   for (let i = 0; i < count; i += 1) {
@@ -96,12 +96,12 @@ export interface CliRun {
 }
 
 /**
- * The built CLI in a child process (get-contact, `input` → /dev/null, 'Do not fail and return response'), with its
+ * The built CLI in a child process (get-contact, `input` → `output` (default /dev/null) with `runFlags`, 'Do not fail and return response'), with its
  * peak RSS: from GNU time's "Maximum resident set size" when /usr/bin/time exists, else VmHWM sampled from /proc.
  */
-export async function runCli(sim: { baseUrl: string; token: string }, input: string, nodeFlags: string[], concurrency = CONCURRENCY): Promise<CliRun> {
-  const args = [...nodeFlags, join(here, 'cli-child.mjs'), 'run', 'get-contact', '-i', input, '-o', '/dev/null', '--base-url', sim.baseUrl,
-    '--concurrency', String(concurrency), '--error-behavior', 'do-not-fail-and-return-response', '--log-level', 'error', '--json-summary'];
+export async function runCli(sim: { baseUrl: string; token: string }, input: string, nodeFlags: string[], concurrency = CONCURRENCY, output = '/dev/null', runFlags: string[] = []): Promise<CliRun> {
+  const args = [...nodeFlags, join(here, 'cli-child.mjs'), 'run', 'get-contact', '-i', input, '-o', output, '--base-url', sim.baseUrl,
+    '--concurrency', String(concurrency), '--error-behavior', 'do-not-fail-and-return-response', '--log-level', 'error', '--json-summary', ...runFlags];
   const gnuTime = existsSync('/usr/bin/time');
   const child = gnuTime
     ? spawn('/usr/bin/time', ['-v', process.execPath, ...args], { env: { ...process.env, RESPONDIO_TOKEN: sim.token }, stdio: ['ignore', 'ignore', 'pipe'] })

@@ -16,7 +16,7 @@ function answer(row: Row): Row {
 }
 
 /** The in-process connector: answers at once, so what is left to measure is the runtime around it. */
-const instant: Connector = {
+export const instant: Connector = {
   id: 'fake-contact',
   open: () => ({
     process: async (row) => answer(row),

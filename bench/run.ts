@@ -4,6 +4,7 @@
  * Loopback only: every server is the simulator on 127.0.0.1.
  */
 import { cpus } from 'node:os';
+import { checkpoint } from './checkpoint.js';
 import type { BenchContext, Scenario, ScenarioResult } from './common.js';
 import { hostile } from './hostile.js';
 import { http } from './http.js';
@@ -13,7 +14,7 @@ import { pacing } from './pacing.js';
 import { retryAfter } from './retry-after.js';
 import { formatTable } from './table.js';
 
-export const scenarios: Record<string, Scenario> = { pacing, overhead, http, memory, 'retry-after': retryAfter, hostile };
+export const scenarios: Record<string, Scenario> = { pacing, overhead, checkpoint, http, memory, 'retry-after': retryAfter, hostile };
 
 async function main(argv: readonly string[]): Promise<void> {
   const quick = argv.includes('--quick');

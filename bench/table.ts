@@ -4,6 +4,10 @@ import type { ScenarioResult } from './common.js';
 const headline: Record<string, (r: ScenarioResult) => [figure: string, target: string, holds: boolean | undefined]> = {
   pacing: (r) => [`ratioToLimit ${r.ratioToLimit} · 429s ${r.http429} (naive: ${r.naiveRowsPerSecond} rows/s, ${r.naiveHttp429} × 429)`, '≥ 0.98, 0 × 429', (r.ratioToLimit as number) >= 0.98 && r.http429 === 0],
   overhead: (r) => [`${r.usPerRow} µs/row (bare loop ${r.bareUsPerRow} µs/row)`, r.concurrency === 16 ? '≥ 100,000 rows/s' : '—', r.concurrency === 16 ? r.rowsPerSecond >= 100_000 : undefined],
+  checkpoint: (r) =>
+    r.slowdownPercent !== undefined
+      ? [`${r.slowdownPercent} % slower than without (${r.baselineRowsPerSecond} rows/s) · CPU ${r.cpuSlowdownPercent} %`, '≤ 15 % slower', (r.slowdownPercent as number) <= 15]
+      : [`peakRssMb ${r.peakRssMb} · ratio to without ${r.ratioToBaseline} (${r.baselinePeakRssMb})`, 'ratio ≤ 1.1', (r.ratioToBaseline as number) <= 1.1],
   http: (r) => [`ratioToBaseline ${r.ratioToBaseline} (bare got ${r.baselineRowsPerSecond} rows/s)`, '≥ 0.9', (r.ratioToBaseline as number) >= 0.9],
   memory: (r) => [
     `peakRssMb ${r.peakRssMb}${r.ratioToSmaller === undefined ? '' : ` · ratio to smaller ${r.ratioToSmaller}`}`,

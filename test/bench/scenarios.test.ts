@@ -1,4 +1,5 @@
 import t, { type Test } from 'tap';
+import { checkpoint, slowdownPercent } from '../../bench/checkpoint.js';
 import type { BenchContext, ScenarioResult } from '../../bench/common.js';
 import { http } from '../../bench/http.js';
 import { overhead } from '../../bench/overhead.js';
@@ -32,6 +33,21 @@ t.test('http: our connector and the bare got loop over the same rows', async (t)
   t.match(result, { scenario: 'http get-contact', rows: 40, concurrency: 16, baselineRowsPerSecond: Number, ratioToBaseline: Number });
 });
 
+t.test('checkpoint: the same file batch with and without a journal, side by side', async (t) => {
+  const results = await checkpoint(context, { throughput: 300, memory: 0 });
+  t.equal(results.length, 1, 'memory 0: the throughput only');
+  const [result] = results;
+  hasCommonFields(t, result as ScenarioResult);
+  t.match(result, { scenario: 'checkpoint throughput c=16', rows: 300, baselineRowsPerSecond: Number, slowdownPercent: Number, cpuUsPerRow: Number, baselineCpuUsPerRow: Number, cpuSlowdownPercent: Number });
+});
+
+t.test('slowdownPercent: the share of the baseline rows/s lost, negative when faster', async (t) => {
+  t.equal(slowdownPercent(1000, 850), 15);
+  t.equal(slowdownPercent(1000, 1000), 0);
+  t.equal(slowdownPercent(800, 1000), -25);
+  t.equal(slowdownPercent(3, 2), 33.3, 'rounded to a tenth');
+});
+
 t.test('retry-after: every 429 is matched with the next request', async (t) => {
   // 8 rows: with the simulator's seeded faults they meet one 429 (a scenario without any would prove nothing).
   const [result] = await retryAfter(context, { rows: 8 });
@@ -61,9 +77,13 @@ t.test('the table: one line per result, a holds column', async (t) => {
     { scenario: 'memory 100', rows: 100, seconds: 1, rowsPerSecond: 100, peakRssMb: 90 },
     { scenario: 'memory 1000', rows: 1000, seconds: 1, rowsPerSecond: 1000, peakRssMb: 99, ratioToSmaller: 1.1 },
     { scenario: 'hostile 500 MB answers', rows: 3, seconds: 1, rowsPerSecond: 3, peakRssMb: 320, errorRows: 2, mbServed: 9, mbAnnounced: 1000 },
+    { scenario: 'checkpoint throughput c=16', rows: 10, seconds: 1, rowsPerSecond: 80, baselineRowsPerSecond: 100, slowdownPercent: 20, cpuSlowdownPercent: 4 },
+    { scenario: 'checkpoint memory 100', rows: 100, seconds: 1, rowsPerSecond: 100, peakRssMb: 105, baselinePeakRssMb: 100, ratioToBaseline: 1.05 },
   ]);
   const lines = table.split('\n');
-  t.equal(lines.length, 6);
+  t.equal(lines.length, 8);
+  t.match(lines[6], /checkpoint throughput c=16.*20 % slower than without \(100 rows\/s\) · CPU 4 %.*≤ 15 % slower.*NO/);
+  t.match(lines[7], /checkpoint memory 100.*ratio to without 1.05 \(100\).*ratio ≤ 1.1.*yes/);
   t.match(lines[5], /hostile 500 MB answers.*peakRssMb 320 · 2 error rows.*< 300 MB.*NO/);
   t.match(lines[0], /scenario.*holds/);
   t.match(lines[2], /overhead c=16.*NO/);
