@@ -8,8 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { ConfigurationError, loadPlugin, type FileRunRequest } from '../../index.js';
+import { runFiles } from '../../batch/library-run.js';
 import { readJournal } from '../../runtime/checkpoint/journal.js';
+import { Plugin } from '../../runtime/plugin.js';
+import { SchemaRegistry } from '../../runtime/schema-registry.js';
 import { startSimulator } from '../../simulator/index.js';
+import { fakeConnector, fakeManifest, TEST_TOKEN, type FakeOptions } from '../helpers/fake-connector.js';
 
 const N = 40;
 const simulator = await startSimulator({ seed: 7, contacts: 80, limits: false, latencyMs: [5, 25], requestLog: 10_000 });
@@ -120,4 +124,43 @@ t.test('a source that cannot be opened again is refused with a configuration err
   });
   t.equal(simulator.stats.log.length, logBefore, 'nothing was requested');
   t.notOk(existsSync(journal), 'no journal was written');
+});
+
+t.test('a non-idempotent row in flight at the cancel becomes RC_OUTCOME_UNKNOWN on resume and is not sent again', async (t) => {
+  // The fake connector (test/helpers/fake-connector.ts) declared not idempotent, as Send Event is.
+  const manifest = { ...fakeManifest, connectors: fakeManifest.connectors.map((entry) => ({ ...entry, idempotent: false })) };
+  const registry = SchemaRegistry.load();
+  const pluginWith = (options: FakeOptions): Plugin => new Plugin(manifest, registry, [fakeConnector(options)], undefined, runFiles);
+  const rowsIn = join(dir, 'send.ndjson');
+  const count = 12;
+  writeFileSync(rowsIn, Array.from({ length: count }, (_, i) => JSON.stringify({ Identifier: `id:${i + 1}` }) + '\n').join(''));
+  const output = join(dir, 'send-out.ndjson');
+  const journal = join(dir, 'send.journal');
+  const call = (plugin: Plugin, signal?: AbortSignal) =>
+    plugin.run({
+      connector: 'fake-contact',
+      rows: { file: rowsIn },
+      output: { file: output },
+      checkpoint: { file: journal },
+      connection: { Token: TEST_TOKEN },
+      settings: { 'Error behavior': 'Do not fail and return response' },
+      concurrency: 4,
+      ...(signal ? { signal } : {}),
+    });
+  const stop = new AbortController();
+  // Row 6 hangs until the run is cancelled: its call may have left, its outcome is unknown.
+  const first = await call(pluginWith({ delay: (identifier) => (identifier === 'id:6' ? (stop.abort(new Error('stop')), 60_000) : 0) }), stop.signal);
+  t.equal(first.status, 'cancelled');
+  const recorded = await readJournal(journal);
+  t.ok(recorded?.intents.has(6) && !recorded.outcomes.has(6), 'row 6 has an intent and no outcome');
+  const unknown = [...(recorded?.intents ?? [])].filter((n) => !recorded?.outcomes.has(n));
+
+  const calls: string[] = [];
+  const second = await call(pluginWith({ calls }));
+  const rows = readFileSync(output, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { StatusCode: number; Message: string | null; FirstName: string | null });
+  t.equal(rows.length, count, 'one row per input row');
+  t.match(rows[5], { StatusCode: 500, Message: /row 6 may have been sent .* outcome is unknown/ });
+  t.equal(second.errorRows, unknown.length, 'every row with an intent and no outcome is an error row');
+  t.same(calls.filter((identifier) => unknown.includes(Number(identifier.slice(3)))), [], 'none of them is sent again');
+  t.same(rows.map((row) => row.FirstName), Array.from({ length: count }, (_, i) => (unknown.includes(i + 1) ? null : `id:${i + 1}`)), 'every other row, in input order');
 });
