@@ -6,6 +6,7 @@ import { scrubCause } from '../../runtime/scrub-cause.js';
 import type { HttpMethod } from './endpoints.js';
 import { describeNoResponse, networkErrorCode, statusLine } from './error-mapping.js';
 import type { HttpTransport } from './http.js';
+import type { ObservedAnswer } from './learned-limits.js';
 import type { AttemptEnding } from './outcome-table.js';
 import type { EndpointBudget, RateBudget, SendTicket } from './budget/rate-budget.js';
 import { RateLimitWait } from './rate-limit-wait.js';
@@ -46,8 +47,10 @@ export interface AttemptCall {
   body?: unknown;
   /** Whether a 5xx or a timeout may be repeated (the manifest's `idempotent`). */
   idempotent: boolean;
-  /** Requests per second on this endpoint; undefined for unpaced (a 429 still pauses it). */
-  limit: number | undefined;
+  /** Requests per second on this endpoint; undefined for unpaced (a 429 still pauses it). A function is asked on every attempt (learned-limits.ts). */
+  limit: number | undefined | (() => number);
+  /** Told of every answer (status, headers, the budget's count of the window): rate-limit header learning. */
+  onAnswer?: ((answer: ObservedAnswer) => void) | undefined;
   signal?: AbortSignal | undefined;
   /** Awaited right before a request of a call that is not idempotent leaves, after pacing, once per attempt. */
   beforeSend?: (() => Promise<void>) | undefined;
@@ -91,17 +94,18 @@ export class AttemptLoop {
     for (;;) {
       // Looked up on every attempt, never kept: an idle one may be forgotten by its store.
       const budget = this.options.budget.endpoint(this.options.organization, call.key);
+      const limit = typeof call.limit === 'function' ? call.limit() : call.limit;
       // Another row's 429 paused the endpoint for longer than this row may wait: fail now, without a request.
       const paused = await budget.pauseRemainingMs();
       if (paused > policy.maxSingleWaitMs) {
         throw new RowError('RC_RETRY_BUDGET_EXHAUSTED', 429, `${call.key} is paused by respond.io (429 Retry-After) for ${Math.ceil(paused)} ms more, longer than retryPolicy.maxSingleWaitMs ${policy.maxSingleWaitMs}`);
       }
-      await this.admitted(budget, call.limit, signal);
+      await this.admitted(budget, limit, signal);
       // Rows queued behind the one that got the 401 must not send either.
       this.throwIfRejected();
       if (!call.idempotent && call.beforeSend) await call.beforeSend();
       // The last check, right before the socket write: nothing slow runs between admission and the send.
-      const ticket = await this.admitted(budget, call.limit, signal, 'gate');
+      const ticket = await this.admitted(budget, limit, signal, 'gate');
 
       attempts += 1;
       this.counters.requests += 1;
@@ -134,6 +138,7 @@ export class AttemptLoop {
         const response = await pending;
         const status = response.statusCode;
         countStatus(this.counters, status);
+        call.onAnswer?.({ status, headers: response.headers, windowCount: ticket?.windowCount?.() });
         if (status >= 200 && status < 300) return { status, body: response.body, attempts };
         if (status === 429) this.counters.rateLimited += 1;
         ending = { kind: 'status', status, retryAfter: response.headers['retry-after'] };
@@ -206,7 +211,8 @@ export class AttemptLoop {
     if (this.tokenRejected !== undefined) throw new ConfigurationError('RC_TOKEN_REJECTED', this.tokenRejected);
   }
 
-  private aborted(signal: AbortSignal | undefined, cause?: unknown): RowError {
+  /** A row's RC_ABORTED (500: no response came), its message from the signal's reason. */
+  aborted(signal: AbortSignal | undefined, cause?: unknown): RowError {
     const reason: unknown = signal?.reason;
     const text = reason instanceof Error ? reason.message : reason === undefined ? 'aborted' : String(reason);
     return new RowError('RC_ABORTED', 500, this.options.clean(`request cancelled: ${text}`), cause === undefined ? undefined : { cause: scrubCause(cause) });

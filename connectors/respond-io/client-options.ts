@@ -31,6 +31,10 @@ export interface ClientHooks {
 export interface ResolvedFamilyOptions {
   timeoutMs: number;
   pacing: boolean;
+  /** Identical GETs in flight share one request (coalescing.ts). */
+  coalesce: boolean;
+  /** Learn from X-RateLimit-Limit / -Remaining (learned-limits.ts). */
+  rateLimitHeaders: boolean;
   maxResponseBytes: number;
   retryPolicy: RetryPolicy;
   clock: Clock;
@@ -67,6 +71,8 @@ export function resolveFamilyOptions(options: ClientOptions & ClientHooks, regis
   return {
     timeoutMs: valid.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     pacing: valid.pacing ?? true,
+    coalesce: valid.coalesce ?? true,
+    rateLimitHeaders: valid.rateLimitHeaders ?? true,
     maxResponseBytes: valid.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     retryPolicy: { ...defaultRetryPolicy, ...valid.retryPolicy },
     clock,

@@ -1,10 +1,12 @@
 import { ConfigurationError, RowError } from '../../runtime/errors.js';
 import type { UpstreamStats } from '../../runtime/connector.js';
 import { redactor } from '../../runtime/secrets.js';
-import { AttemptLoop } from './attempt-loop.js';
+import { AttemptLoop, type AttemptAnswer } from './attempt-loop.js';
+import { RequestCoalescer } from './coalescing.js';
 import { parseEndpointKey, pathFitsTemplate, UNLISTED_ENDPOINT_RPS, type HttpMethod } from './endpoints.js';
 import { httpErrorMessage } from './error-mapping.js';
 import { createTransport } from './http.js';
+import { limitLearner, type ConfiguredLimit } from './learned-limits.js';
 import { buildPath, type PathParams } from './path.js';
 import { resolveClientOptions, type RespondIoClientOptions } from './options.js';
 import { organizationKey } from './pacer.js';
@@ -81,6 +83,10 @@ export function createRespondIoClient(options: RespondIoClientOptions): RespondI
   const config = resolveClientOptions(options);
   const transport = createTransport(config.baseUrl, config.token, config.timeoutMs);
   const clean = redactor([config.token]);
+  const organization = organizationKey(config.token, config.baseUrl, options.organization);
+  const learner = config.rateLimitHeaders ? limitLearner(config.clock) : undefined;
+  // One client = one run = one token and Base URL: its coalescer never hands one token's answer to another.
+  const coalescer = config.coalesce ? new RequestCoalescer<AttemptAnswer>() : undefined;
   const loop = new AttemptLoop({
     transport,
     clean,
@@ -92,25 +98,32 @@ export function createRespondIoClient(options: RespondIoClientOptions): RespondI
     timeoutMs: config.timeoutMs,
     maxResponseBytes: config.maxResponseBytes,
     budget: config.rateBudget,
-    organization: organizationKey(config.token, config.baseUrl, options.organization),
+    organization,
     credential: 'the token',
     describeStatus: httpErrorMessage,
   });
 
   async function send(key: string, method: HttpMethod, path: string, idempotent: boolean, request: CallRequest | RespondIoRequest, context: CallContext): Promise<unknown> {
-    // Unpaced calls still queue on the limiter: a 429 from another row pauses them too.
-    const limit = config.pacing ? (config.rateLimits[key] ?? UNLISTED_ENDPOINT_RPS) : undefined;
-    const answer = await loop.run({
-      key,
-      method,
-      url: path.replace(/^\//, ''),
-      searchParams: request.query,
-      body: request.body,
-      idempotent,
-      limit,
-      signal: context.signal,
-      beforeSend: context.beforeSend,
-    });
+    const configured: ConfiguredLimit = { rps: config.rateLimits[key] ?? UNLISTED_ENDPOINT_RPS, explicit: options.rateLimits?.[key] !== undefined };
+    const attempt = (signal: AbortSignal | undefined): Promise<AttemptAnswer> =>
+      loop.run({
+        key,
+        method,
+        url: path.replace(/^\//, ''),
+        searchParams: request.query,
+        body: request.body,
+        idempotent,
+        // Unpaced calls still queue on the limiter: a 429 from another row pauses them too.
+        limit: !config.pacing ? undefined : learner ? () => learner.limit(organization, key, configured) : configured.rps,
+        onAnswer: learner && ((answer) => learner.observe(organization, key, configured, answer, config.logger)),
+        signal,
+        beforeSend: context.beforeSend,
+      });
+    // Only a GET that may be repeated is shared: the answer is the raw text, parsed per caller (each row its own object).
+    const answer =
+      coalescer && method === 'GET' && idempotent
+        ? await coalescer.run(coalescingKey(method, path, request.query), context.signal, attempt, (signal) => loop.aborted(signal))
+        : await attempt(context.signal);
     return parseBody(key, answer.status, answer.body);
   }
 
@@ -168,6 +181,13 @@ export function createRespondIoClient(options: RespondIoClientOptions): RespondI
     stats: () => loop.stats(),
     close: () => transport.close(),
   };
+}
+
+/** The same method, path and query (in any order) are the same request; a client holds one token and one Base URL. */
+function coalescingKey(method: HttpMethod, path: string, query: Readonly<Record<string, string | number | boolean>> | undefined): string {
+  const search = new URLSearchParams(Object.entries(query ?? {}).map(([name, value]): [string, string] => [name, String(value)]));
+  search.sort();
+  return `${method} ${path}?${search.toString()}`;
 }
 
 /** A 2xx body that must be a JSON object (a contact, a message). */

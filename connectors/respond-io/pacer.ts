@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../runtime/clock.js';
 import { IdleMap } from './budget/idle-map.js';
+import { SERVER_WINDOW_MS } from './budget/rate-budget.js';
 
 interface Waiter {
   intervalMs: number;
@@ -24,6 +25,8 @@ export class EndpointLimiter {
   /** When the last request let through actually left (noteSent). */
   private lastWriteAt = Number.NEGATIVE_INFINITY;
   private pausedUntil = Number.NEGATIVE_INFINITY;
+  /** Recent socket writes (noteSent), oldest first: only the last second's are kept, for sendsWithin(). */
+  private readonly writes: number[] = [];
   private readonly queue: Waiter[] = [];
   private pumping = false;
   private readonly createdAt: number;
@@ -62,6 +65,16 @@ export class EndpointLimiter {
    */
   noteSent(sentAt: number): void {
     if (sentAt > this.lastWriteAt) this.lastWriteAt = sentAt;
+    // Kept in order even if two notes arrive out of order; anything a second older than the newest is of no use.
+    let index = this.writes.length;
+    while (index > 0 && (this.writes[index - 1] as number) > sentAt) index -= 1;
+    this.writes.splice(index, 0, sentAt);
+    while (this.writes.length > 0 && this.lastWriteAt - (this.writes[0] as number) > SERVER_WINDOW_MS) this.writes.shift();
+  }
+
+  /** Sends written in (from, to] (ms, this clock), from the last second's log. */
+  sendsWithin(from: number, to: number): number {
+    return this.writes.filter((at) => at > from && at <= to).length;
   }
 
   /** After a 429: nobody sends on this endpoint before `untilMs` (clock time). Only ever extends a pause. */

@@ -685,6 +685,14 @@ export interface ClientOptions {
    */
   pacing?: boolean;
   /**
+   * API client: identical GETs in flight at the same moment in one run (same method, path and query; one run = one token and Base URL) share one request, and each row gets its own copy of the answer or error. Only while in flight: a later row asks again. Never a POST. false: every row sends its own (a baseline for benchmarks). Default true.
+   */
+  coalesce?: boolean;
+  /**
+   * API client: learn from respond.io's X-RateLimit-Limit (an endpoint's real limit, when it differs from the table; an explicit 'Rate limits' setting wins) and X-RateLimit-Remaining (lower than this process's own count: someone else spends the organization's budget, so slow down before a 429). Garbage, non-positive or absurd values are ignored. false: pace by the table and the settings only. Default true.
+   */
+  rateLimitHeaders?: boolean;
+  /**
    * Largest answer body accepted, counted as it arrives (and from Content-Length): past it the request is aborted and the row fails with RC_UPSTREAM_BAD_BODY naming the cap, so a huge or endless answer costs one row, never the process's memory. Default 4194304 (4 MiB); respond.io's documented bodies are a few kB.
    */
   maxResponseBytes?: number;

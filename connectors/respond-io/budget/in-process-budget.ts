@@ -1,6 +1,6 @@
 import type { Clock } from '../../../runtime/clock.js';
-import { limiterRegistry, LimiterRegistry } from '../pacer.js';
-import type { EndpointBudget, RateBudget } from './rate-budget.js';
+import { limiterRegistry, LimiterRegistry, type EndpointLimiter } from '../pacer.js';
+import { SERVER_WINDOW_MS, type EndpointBudget, type RateBudget, type SendTicket } from './rate-budget.js';
 
 /**
  * The embedded default: the in-process pacer (pacer.ts), nothing to start. Holds one organization's limits inside
@@ -24,11 +24,24 @@ export class InProcessRateBudget implements RateBudget {
     return {
       acquire: (limit, signal) => limiter().acquire(1000 / limit, signal),
       // The in-process limiter already spaces from the actual socket write (noteSent): nothing more to check.
-      gate: (_limit, signal) => (signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve({ noteSent: (sentAt) => limiter().noteSent(sentAt) })),
+      gate: (_limit, signal) => (signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve(ticket(limiter))),
       penalize: async (retryAfterMs) => limiter().pauseUntil(clock.now() + retryAfterMs),
       pauseRemainingMs: async () => limiter().pauseRemainingMs(),
     };
   }
 
   async close(): Promise<void> {}
+}
+
+/** Counts the window at the socket write: later sends are not in it, and earlier ones are all noted by then. */
+function ticket(limiter: () => EndpointLimiter): SendTicket {
+  let count: number | undefined;
+  return {
+    noteSent: (sentAt) => {
+      const current = limiter();
+      current.noteSent(sentAt);
+      count = current.sendsWithin(sentAt - SERVER_WINDOW_MS, sentAt);
+    },
+    windowCount: () => count,
+  };
 }

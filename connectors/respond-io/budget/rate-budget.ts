@@ -2,7 +2,16 @@
 export interface SendTicket {
   /** Its bytes were handed to the socket at `sentAt` (this process's clock): the budget counts the send from then. */
   noteSent(sentAt: number): void;
+  /**
+   * After the answer: this organization × endpoint's sends the store counted in the second up to this one's, itself
+   * included (every process's, with Redis). X-RateLimit-Remaining below `limit − this` means someone else spends the
+   * budget (learned-limits.ts). Undefined when not known (not sent yet).
+   */
+  windowCount?(): number | undefined;
 }
+
+/** respond.io's window: limits are requests per second; X-RateLimit-Remaining counts in it. */
+export const SERVER_WINDOW_MS = 1000;
 
 /**
  * What the attempt loop needs to keep one organization × endpoint under respond.io's limit, whichever store holds

@@ -32,7 +32,7 @@ export interface RedisBudgetOptions {
 /** The scripts as ioredis commands (defineCommand: EVALSHA, and EVAL again after a Redis restart emptied the script cache). */
 interface BudgetCommands {
   rbReserve(tat: string, penalty: string, intervalUs: number, idleMs: number): Promise<number>;
-  rbGate(log: string, penalty: string, limit: number, windowUs: number, member: string, idleMs: number): Promise<[number, number, number?]>;
+  rbGate(log: string, penalty: string, limit: number, windowUs: number, member: string, idleMs: number): Promise<[number, number, number?, number?]>;
   rbRestamp(log: string, member: string, sentUs: string): Promise<number>;
   rbPenalize(penalty: string, ms: number): Promise<number>;
 }
@@ -100,8 +100,8 @@ export class RedisRateBudget implements RateBudget {
   async gate(keys: EndpointKeys, limit: number, signal?: AbortSignal): Promise<SendTicket> {
     for (;;) {
       const member = `${this.#instance}:${this.#sequence++}`;
-      const [status, waitUs, admittedUs] = await this.#connection.run(() => this.#commands.rbGate(keys.log, keys.penalty, wholeSends(limit), this.windowMs * 1000, member, this.#settings.idleMs), signal);
-      if (status === GATE_ADMITTED) return this.#ticket(keys, member, admittedUs ?? 0, this.#settings.clock.now());
+      const [status, waitUs, admittedUs, recent] = await this.#connection.run(() => this.#commands.rbGate(keys.log, keys.penalty, wholeSends(limit), this.windowMs * 1000, member, this.#settings.idleMs), signal);
+      if (status === GATE_ADMITTED) return this.#ticket(keys, member, admittedUs ?? 0, this.#settings.clock.now(), recent);
       // Rounded up: waking a moment early only costs another round trip, but a timer rounded down wakes early always.
       await this.#settings.clock.sleep(Math.ceil(waitUs / 1000), signal);
       if (status === GATE_PAUSED) await this.reserve(keys, limit, signal);
@@ -109,8 +109,10 @@ export class RedisRateBudget implements RateBudget {
   }
 
   /** The send counts from its socket write: Redis's admission time + the delay measured here (restampScript). */
-  #ticket(keys: EndpointKeys, member: string, admittedUs: number, admittedAt: number): SendTicket {
+  #ticket(keys: EndpointKeys, member: string, admittedUs: number, admittedAt: number, recent: number | undefined): SendTicket {
     return {
+      // Every process's sends in the second up to this admission, counted by Redis: with a shared budget those are all "ours".
+      windowCount: () => recent,
       noteSent: (sentAt) => {
         const delayUs = Math.round((sentAt - admittedAt) * 1000);
         if (!(delayUs > 0)) return;

@@ -22,7 +22,7 @@ local nextTat = start + tonumber(ARGV[1])
 redis.call('SET', KEYS[1], string.format('%d', nextTat), 'PX', math.ceil((nextTat - now) / 1000) + tonumber(ARGV[2]))
 return start - now`;
 
-/** gate's answers: [status, waitUs, nowUs]. */
+/** gate's answers: [status, waitUs, nowUs, sends in the last second with this one (admitted only; for learned-limits.ts)]. */
 export const GATE_ADMITTED = 0;
 /** The window holds `limit` sends already: wait waitUs, then ask the gate again. */
 export const GATE_WINDOW_FULL = 1;
@@ -44,7 +44,8 @@ local count = redis.call('ZCARD', KEYS[1])
 if count < limit then
   redis.call('ZADD', KEYS[1], string.format('%d', now), ARGV[3])
   redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000) + tonumber(ARGV[4]))
-  return { ${GATE_ADMITTED}, 0, now }
+  local recent = redis.call('ZCOUNT', KEYS[1], '(' .. string.format('%d', now - 1000000), '+inf')
+  return { ${GATE_ADMITTED}, 0, now, recent }
 end
 -- count - limit + 1 sends must leave; the (count - limit)-th oldest (0-based) is the last of them.
 local leaving = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
