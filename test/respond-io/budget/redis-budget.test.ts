@@ -82,6 +82,15 @@ t.test('a send counts from its socket write: the ticket moves it by the delay th
   t.equal(Number(await reader.zscore(log, member as string)) - Number(admittedUs), 37_000, 'Redis admission time + 37 ms, in µs');
 });
 
+t.test('a ticket tells how many sends of the organization, every process\'s, Redis counted in the last second (header learning)', async (t) => {
+  const server = await redisFor(t);
+  const [a, b] = [await budgetFor(t, server.url), await budgetFor(t, server.url)];
+  const counts: (number | undefined)[] = [];
+  for (const budget of [a, b, a]) counts.push((await budget.endpoint(ORG, CONTACT).gate(LIMIT)).windowCount?.());
+  t.same(counts, [1, 2, 3], 'the other process\'s sends are counted as ours: a shared budget is one organization\'s');
+  t.equal((await b.endpoint('another-organization', CONTACT).gate(LIMIT)).windowCount?.(), 1, 'another organization counts its own');
+});
+
 t.test('three processes, one organization, one Redis: together at the limit and 0 × 429', async (t) => {
   const server = await redisFor(t);
   const sim = await simulatorFor(t);
