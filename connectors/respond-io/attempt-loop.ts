@@ -8,7 +8,7 @@ import { describeNoResponse, networkErrorCode, statusLine } from './error-mappin
 import type { HttpTransport } from './http.js';
 import type { ObservedAnswer } from './learned-limits.js';
 import type { AttemptEnding } from './outcome-table.js';
-import type { EndpointBudget, RateBudget, SendTicket } from './budget/rate-budget.js';
+import type { EndpointBudget, RateBudget, RateLimit, SendTicket } from './budget/rate-budget.js';
 import { RateLimitWait } from './rate-limit-wait.js';
 import { decideRetry, type RetryPolicy } from './retry-policy.js';
 
@@ -48,7 +48,7 @@ export interface AttemptCall {
   /** Whether a 5xx or a timeout may be repeated (the manifest's `idempotent`). */
   idempotent: boolean;
   /** Requests per second on this endpoint; undefined for unpaced (a 429 still pauses it). A function is asked on every attempt (learned-limits.ts). */
-  limit: number | undefined | (() => number);
+  limit: RateLimit | undefined;
   /** Told of every answer (status, headers, the budget's count of the window): rate-limit header learning. */
   onAnswer?: ((answer: ObservedAnswer) => void) | undefined;
   signal?: AbortSignal | undefined;
@@ -94,18 +94,17 @@ export class AttemptLoop {
     for (;;) {
       // Looked up on every attempt, never kept: an idle one may be forgotten by its store.
       const budget = this.options.budget.endpoint(this.options.organization, call.key);
-      const limit = typeof call.limit === 'function' ? call.limit() : call.limit;
       // Another row's 429 paused the endpoint for longer than this row may wait: fail now, without a request.
       const paused = await budget.pauseRemainingMs();
       if (paused > policy.maxSingleWaitMs) {
         throw new RowError('RC_RETRY_BUDGET_EXHAUSTED', 429, `${call.key} is paused by respond.io (429 Retry-After) for ${Math.ceil(paused)} ms more, longer than retryPolicy.maxSingleWaitMs ${policy.maxSingleWaitMs}`);
       }
-      await this.admitted(budget, limit, signal);
+      await this.admitted(budget, call.limit, signal);
       // Rows queued behind the one that got the 401 must not send either.
       this.throwIfRejected();
       if (!call.idempotent && call.beforeSend) await call.beforeSend();
       // The last check, right before the socket write: nothing slow runs between admission and the send.
-      const ticket = await this.admitted(budget, limit, signal, 'gate');
+      const ticket = await this.admitted(budget, call.limit, signal, 'gate');
 
       attempts += 1;
       this.counters.requests += 1;
@@ -187,7 +186,7 @@ export class AttemptLoop {
    * rate-limit wait. An unpaced call (no limit) only waits out a 429 pause. A store that is gone for good
    * (RC_RATE_BUDGET_UNAVAILABLE, a ConfigurationError) stops the run; an abort is the row's RC_ABORTED.
    */
-  private async admitted(budget: EndpointBudget, limit: number | undefined, signal: AbortSignal | undefined, step?: 'gate'): Promise<SendTicket | undefined> {
+  private async admitted(budget: EndpointBudget, limit: RateLimit | undefined, signal: AbortSignal | undefined, step?: 'gate'): Promise<SendTicket | undefined> {
     if (signal?.aborted) throw this.aborted(signal);
     const waited = this.waits.begin();
     try {
@@ -196,7 +195,7 @@ export class AttemptLoop {
         if (paused > 0 && step === undefined) await this.options.clock.sleep(paused, signal);
         return undefined;
       }
-      if (step === 'gate') return await budget.gate(limit, signal);
+      if (step === 'gate') return await budget.gate(typeof limit === 'function' ? limit() : limit, signal);
       await budget.acquire(limit, signal);
       return undefined;
     } catch (error) {

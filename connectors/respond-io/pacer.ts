@@ -4,7 +4,8 @@ import { IdleMap } from './budget/idle-map.js';
 import { SERVER_WINDOW_MS } from './budget/rate-budget.js';
 
 interface Waiter {
-  intervalMs: number;
+  /** A function is read each time the waiter is at the head of the queue: a limit learned meanwhile applies. */
+  intervalMs: number | (() => number);
   resolve(): void;
   reject(reason: unknown): void;
   detach(): void;
@@ -40,7 +41,7 @@ export class EndpointLimiter {
    * (1000 / its R), so a run whose organization has raised limits is not slowed by one that has not been told.
    * An aborted waiter leaves the queue at once and rejects with the signal's reason.
    */
-  acquire(intervalMs: number, signal?: AbortSignal): Promise<void> {
+  acquire(intervalMs: number | (() => number), signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<void>((resolve, reject) => {
       const onAbort = (): void => {
@@ -103,7 +104,8 @@ export class EndpointLimiter {
     try {
       while (this.queue.length > 0) {
         const head = this.queue[0] as Waiter;
-        const readyAt = Math.max(this.lastSendAt + head.intervalMs, this.lastWriteAt + head.intervalMs, this.pausedUntil);
+        const interval = typeof head.intervalMs === 'function' ? head.intervalMs() : head.intervalMs;
+        const readyAt = Math.max(this.lastSendAt + interval, this.lastWriteAt + interval, this.pausedUntil);
         const now = this.clock.now();
         if (now < readyAt) {
           // Not abortable on purpose: if the head leaves, the next waiter needs the same moment. A pause added

@@ -23,7 +23,8 @@ function recordingBudget(clock: FakeClock, calls: string[]): RateBudget {
       const budget = inner.endpoint(organization, key);
       return {
         pauseRemainingMs: () => (calls.push('pauseRemainingMs'), budget.pauseRemainingMs()),
-        acquire: (limit, signal) => (calls.push(`acquire ${limit}`), budget.acquire(limit, signal)),
+        // The limit may come as a function (read as late as the store can: header learning); recorded as its value now.
+        acquire: (limit, signal) => (calls.push(`acquire ${typeof limit === 'function' ? limit() : limit}`), budget.acquire(limit, signal)),
         gate: async (limit, signal) => {
           calls.push(`gate ${limit}`);
           const ticket = await budget.gate(limit, signal);

@@ -34,11 +34,13 @@ function setup(options: Partial<RespondIoClientOptions> = {}) {
       times.push(clock.now());
       return [200, contactBody, headers(times.length - 1)];
     });
+  // Time moves only once every request sent has had its answer read (and learned from) by the client.
+  const idle = (): boolean => Object.values(client.stats().byStatus ?? {}).reduce((sum, count) => sum + count, 0) === client.stats().requests;
   /** One call alone (so the next calls start after its answer), then `count` at once; the send times of those. */
   const burst = async (count: number): Promise<number[]> => {
-    await clock.run(client.getContact('id:1'), { idle: () => client.stats().requests === times.length });
+    await clock.run(client.getContact('id:1'), { idle });
     const from = times.length;
-    await clock.run(Promise.all(Array.from({ length: count }, (_, n) => client.getContact(`id:${n + 2}`))), { idle: () => client.stats().requests === times.length });
+    await clock.run(Promise.all(Array.from({ length: count }, (_, n) => client.getContact(`id:${n + 2}`))), { idle });
     return times.slice(from);
   };
   return { client, clock, logs, serve, burst, times };

@@ -22,7 +22,7 @@ export class InProcessRateBudget implements RateBudget {
     const limiter = () => this.#registry.limiter(organization, endpointKey);
     const clock = this.clock;
     return {
-      acquire: (limit, signal) => limiter().acquire(1000 / limit, signal),
+      acquire: (limit, signal) => limiter().acquire(typeof limit === 'function' ? () => 1000 / limit() : 1000 / limit, signal),
       // The in-process limiter already spaces from the actual socket write (noteSent): nothing more to check.
       gate: (_limit, signal) => (signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve(ticket(limiter))),
       penalize: async (retryAfterMs) => limiter().pauseUntil(clock.now() + retryAfterMs),

@@ -10,6 +10,13 @@ export interface SendTicket {
   windowCount?(): number | undefined;
 }
 
+/**
+ * Requests per second. A function is read as late as the store can (in-process: whenever the caller is at the head
+ * of the queue; Redis: at its reservation), so rows already waiting when X-RateLimit headers change the limit follow
+ * the new one (learned-limits.ts).
+ */
+export type RateLimit = number | (() => number);
+
 /** respond.io's window: limits are requests per second; X-RateLimit-Remaining counts in it. */
 export const SERVER_WINDOW_MS = 1000;
 
@@ -22,7 +29,7 @@ export const SERVER_WINDOW_MS = 1000;
  */
 export interface EndpointBudget {
   /** Resolves when this caller's slot has come. `limit` is the endpoint's requests per second. Rejects with the signal's reason when aborted. */
-  acquire(limit: number, signal?: AbortSignal): Promise<void>;
+  acquire(limit: RateLimit, signal?: AbortSignal): Promise<void>;
   /** Resolves when a send is admitted right now, and counts it. Call it just before the request leaves. */
   gate(limit: number, signal?: AbortSignal): Promise<SendTicket>;
   /** A 429's Retry-After: nobody (every process of the store) sends on this endpoint for `retryAfterMs`. Only extends. A 449 is not for this: it delays its own row only. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '../../../runtime/clock.js';
-import type { EndpointBudget, RateBudget, SendTicket } from './rate-budget.js';
+import type { EndpointBudget, RateBudget, RateLimit, SendTicket } from './rate-budget.js';
 import { BudgetConnection } from './redis-connection.js';
 import { DEFAULT_KEY_PREFIX, endpointKeys, type EndpointKeys } from './redis-keys.js';
 import { GATE_ADMITTED, GATE_PAUSED, gateScript, penalizeScript, reserveScript, restampScript } from './redis-scripts.js';
@@ -139,8 +139,8 @@ class RedisEndpointBudget implements EndpointBudget {
     readonly keys: EndpointKeys,
   ) {}
 
-  acquire(limit: number, signal?: AbortSignal): Promise<void> {
-    return this.store.reserve(this.keys, limit, signal);
+  acquire(limit: RateLimit, signal?: AbortSignal): Promise<void> {
+    return this.store.reserve(this.keys, typeof limit === 'function' ? limit() : limit, signal);
   }
 
   gate(limit: number, signal?: AbortSignal): Promise<SendTicket> {
