@@ -47,7 +47,7 @@ export interface AttemptCall {
   body?: unknown;
   /** Whether a 5xx or a timeout may be repeated (the manifest's `idempotent`). */
   idempotent: boolean;
-  /** Requests per second on this endpoint; undefined for unpaced (a 429 still pauses it). A function is asked on every attempt (learned-limits.ts). */
+  /** Requests per second on this endpoint; undefined for unpaced (a 429 still pauses it). A function is read as late as the budget can (RateLimit). */
   limit: RateLimit | undefined;
   /** Told of every answer (status, headers, the budget's count of the window): rate-limit header learning. */
   onAnswer?: ((answer: ObservedAnswer) => void) | undefined;
