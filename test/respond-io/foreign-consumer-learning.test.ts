@@ -1,4 +1,3 @@
-import nock from 'nock';
 import t from 'tap';
 import { createRespondIoClient } from '../../connectors/respond-io/index.js';
 import { startSimulator } from '../../simulator/index.js';
@@ -7,7 +6,6 @@ import { FakeClock } from '../helpers/fake-clock.js';
 // The simulator's foreign consumer spends 30 % of Get Contact's 10/s from the very limiter our requests meet, and
 // its X-RateLimit-Remaining counts those takes. One fake clock drives the simulator, its foreign consumer and the
 // client's pacing, so the count of 429s does not depend on how busy the machine is.
-nock.enableNetConnect('127.0.0.1');
 
 const CONTACT = 'GET /contact/{identifier}';
 const ROWS = 40;
