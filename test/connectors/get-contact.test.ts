@@ -74,7 +74,7 @@ t.test('401 stops the run in every setting, after one request', async (t) => {
 });
 
 t.test('connector options and Rate limits are validated when the run opens', async (t) => {
-  t.throws(() => plugin.run({ connector: 'get-contact', rows: [], connection: { Token: TOKEN }, connectorOptions: { timeout: 5 } }), { code: 'RC_INVALID_OPTION', message: /connector option 'timeout' is not part of the schema \(Respond.io - Client Options 1.0.0: timeoutMs, pacing, maxResponseBytes, retryPolicy/ });
+  t.throws(() => plugin.run({ connector: 'get-contact', rows: [], connection: { Token: TOKEN }, connectorOptions: { timeout: 5 } }), { code: 'RC_INVALID_OPTION', message: /connector option 'timeout' is not part of the schema \(Respond.io - Client Options 1.0.0: timeoutMs, pacing, coalesce, rateLimitHeaders, maxResponseBytes, retryPolicy/ });
   t.throws(() => plugin.run({ connector: 'get-contact', rows: [], connection: { Token: TOKEN }, connectorOptions: { timeoutMs: -1 } }), { code: 'RC_INVALID_OPTION', message: /connector option 'timeoutMs' must be >= 1 \(got -1\)/ });
   t.throws(() => plugin.run({ connector: 'get-contact', rows: [], connection: { Token: TOKEN }, settings: { 'Rate limits': { 'GET /contact/{identifier}': 0 } } }), { code: 'RC_INVALID_SETTINGS' });
 });
