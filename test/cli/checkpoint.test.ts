@@ -126,8 +126,9 @@ t.test('a non-idempotent row in flight at the stop is not sent again: RC_OUTCOME
   t.match(rows[5], { StatusCode: 500, Message: /row 6 may have been sent .* outcome is unknown/ });
   t.match(second.stderr, new RegExp(`error rows ${unknown.length}`));
   t.match(second.stderr, /row 6 failed: row 6 may have been sent/, 'the resumed leg logs input row numbers of the whole file');
-  for (const n of unknown) t.notOk(calls2.includes(`id:${n}`), `row ${n} (intent, no outcome) is not sent again`);
-  for (const n of answered) t.notOk(calls2.includes(`id:${n}`), `row ${n} (answered, not committed) is replayed, not sent again`);
+  // One assertion each (how many rows were in flight at the stop varies with scheduling; the assertion count must not).
+  t.same(unknown.filter((n) => calls2.includes(`id:${n}`)), [], `rows with an intent and no outcome (${unknown.join(', ')}) are not sent again`);
+  t.same(answered.filter((n) => calls2.includes(`id:${n}`)), [], `rows answered, not committed (${answered.join(', ')}) are replayed, not sent again`);
   t.same(rows.map((row) => row.FirstName), Array.from({ length: N }, (_, i) => (unknown.includes(i + 1) ? null : `id:${i + 1}`)), 'every other row in input order');
 });
 
