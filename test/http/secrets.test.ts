@@ -33,10 +33,9 @@ t.test('the respond.io token and the API key appear in no log line and no respon
   t.ok(logs.length > 20, `${logs.length} log lines captured`);
   t.ok(logs.some((line) => line.includes('[REDACTED]')), 'the headers were logged, redacted');
   t.ok(logs.some((line) => line.includes('"x-respondio-token":"[REDACTED]"')), 'the token header is redacted');
-  for (const line of logs) {
-    t.notOk(line.includes(TEST_TOKEN), `log line free of the token: ${line.slice(0, 120)}`);
-    t.notOk(line.includes(API_KEY), 'log line free of the API key');
-  }
+  // One assertion per secret, listing the offending lines (the number of log lines varies from run to run).
+  t.same(logs.filter((line) => line.includes(TEST_TOKEN)), [], 'no log line holds the token');
+  t.same(logs.filter((line) => line.includes(API_KEY)), [], 'no log line holds the API key');
   for (const response of responses) {
     t.notOk(response.body.includes(TEST_TOKEN), `response ${response.statusCode} free of the token: ${response.body.slice(0, 160)}`);
     t.notOk(response.body.includes(API_KEY), 'response free of the API key');
