@@ -69,6 +69,6 @@ t.test('end to end: HTTP host → get-contact / get-message → simulator', asyn
   t.match(metrics, /respondio_connectors_upstream_requests_total\{connector="get-contact",endpoint="GET \/contact\/\{identifier\}",status="200"\} [1-9]/);
   t.match(metrics, /respondio_connectors_rows_total\{connector="get-contact",outcome="success"\} 3/);
 
-  for (const line of logs) t.notOk(line.includes(simulator.token), 'no log line holds the token');
+  t.same(logs.filter((line) => line.includes(simulator.token)), [], 'no log line holds the token'); // once: the line count varies
   for (const response of [sync, started, rejected]) t.notOk(response.body.includes(simulator.token));
 });
