@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import t from 'tap';
 import { readJournal } from '../../runtime/checkpoint/journal.js';
 import { startSimulator } from '../../simulator/index.js';
+import { propertyRuns } from '../helpers/seed.js';
 import { SECRET_TOKEN } from './fault-harness.js';
 
 // A real CLI process (the sources through tsx) against the simulator, killed with SIGKILL at a seeded moment — no
@@ -22,7 +23,6 @@ const contacts = simulator.data.contacts.slice(0, 30);
 const dir = await mkdtemp(join(tmpdir(), 'rc-kill-'));
 t.teardown(() => rm(dir, { recursive: true, force: true }));
 
-const SEED = 20261201;
 const formats = ['ndjson', 'csv', 'json'] as const;
 type Format = (typeof formats)[number];
 
@@ -103,6 +103,6 @@ t.test('SIGKILL at a seeded moment, then the same command: the output of an unin
       t.notOk(resumed.stderr.includes(SECRET_TOKEN), 'the token is not on stderr');
       return true;
     }),
-    { seed: SEED, numRuns: 3, endOnFailure: true },
+    { ...propertyRuns(3), endOnFailure: true },
   );
 });
