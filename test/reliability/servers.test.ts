@@ -150,7 +150,8 @@ t.test('HTTP host', async (t) => {
     t.ok(logs.length > 10, `${logs.length} log lines`);
     t.notOk(all.includes(SECRET_TOKEN), 'no response carries the token');
     t.notOk(all.includes(API_KEY), 'no response carries the API key');
-    for (const line of logs) t.notOk(line.includes(SECRET_TOKEN) || line.includes(API_KEY), `log line clean: ${line.slice(0, 100)}`);
+    // Once, listing offenders: how many lines a faulty run logs varies with scheduling, the assertion count must not.
+    t.same(logs.filter((line) => line.includes(SECRET_TOKEN) || line.includes(API_KEY)), [], 'no log line holds the token or the API key');
   });
 });
 
@@ -206,6 +207,6 @@ t.test('Custom Channel server', async (t) => {
 
   t.test('the token is in no log line', async (t) => {
     t.ok(logs.length > 0);
-    for (const line of logs) t.notOk(line.includes(CHANNEL_TOKEN), `log line clean: ${line.slice(0, 100)}`);
+    t.same(logs.filter((line) => line.includes(CHANNEL_TOKEN)), [], 'no log line holds the token');
   });
 });
