@@ -10,7 +10,6 @@ import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { runsRoutes } from './routes/runs.js';
 import { hostServices } from './services.js';
-import { HOST_TIMEOUTS } from './timeouts.js';
 import { useRegistryValidator } from './validation.js';
 
 /** Headers that carry secrets: never in a log line, whatever a serializer or a hook decides to print. */
@@ -38,11 +37,12 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
     return503OnClosing: false,
     requestIdHeader: 'x-request-id',
     routerOptions: { ignoreTrailingSlash: true },
-    connectionTimeout: HOST_TIMEOUTS.idleMs,
-    keepAliveTimeout: HOST_TIMEOUTS.keepAliveMs,
-    requestTimeout: HOST_TIMEOUTS.requestMs,
+    connectionTimeout: resolved.timeouts.idleMs,
+    keepAliveTimeout: resolved.timeouts.keepAliveMs,
+    requestTimeout: resolved.timeouts.requestMs,
+    http: { connectionsCheckingInterval: resolved.timeouts.checkEveryMs },
   });
-  app.server.headersTimeout = HOST_TIMEOUTS.headersMs;
+  app.server.headersTimeout = resolved.timeouts.headersMs;
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
   useRegistryValidator(app, plugin.registry);
   // Response schemas document the routes (GET /openapi.json); they never reshape an answer: fast-json-stringify

@@ -2,6 +2,7 @@ import type { FastifyServerOptions, RouteOptions } from 'fastify';
 import type { Clock } from '../../runtime/clock.js';
 import { systemClock } from '../../runtime/clock.js';
 import type { Plugin } from '../../runtime/plugin.js';
+import { HOST_TIMEOUTS, type HostTimeouts } from './timeouts.js';
 import { RESPONDIO_UPSTREAMS } from './upstream-allowlist.js';
 
 /** What `buildServer` accepts. Every field has a default; options are checked when the server is built. */
@@ -40,6 +41,8 @@ export interface ServerOptions {
   connectorOptions?: Readonly<Record<string, unknown>>;
   /** Sees every route as it is registered (fastify's onRoute hook): an embedding can list them; the OpenAPI test does. */
   onRoute?: (route: RouteOptions) => void;
+  /** Slow-client and idle limits in ms (default HOST_TIMEOUTS, hosts/http/timeouts.ts); 0 turns one off. */
+  timeouts?: Partial<HostTimeouts>;
 }
 
 export interface ResolvedOptions {
@@ -54,6 +57,7 @@ export interface ResolvedOptions {
   allowLoopbackUpstreams: boolean;
   concurrency: number | undefined;
   connectorOptions: Readonly<Record<string, unknown>>;
+  timeouts: HostTimeouts;
 }
 
 export const API_KEY_ENV = 'RESPONDIO_CONNECTORS_API_KEY';
@@ -102,5 +106,16 @@ export function resolveOptions(options: ServerOptions, env: NodeJS.ProcessEnv = 
     allowLoopbackUpstreams: options.allowLoopbackUpstreams ?? false,
     concurrency: options.concurrency,
     connectorOptions: options.connectorOptions ?? {},
+    timeouts: resolveTimeouts(options.timeouts),
   };
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+function resolveTimeouts(given: Partial<HostTimeouts> = {}): HostTimeouts {
+  const each = (name: keyof HostTimeouts, min: number): number => integer(`timeouts.${name}`, given[name], HOST_TIMEOUTS[name], min, DAY_MS);
+  const timeouts = { headersMs: each('headersMs', 0), idleMs: each('idleMs', 0), keepAliveMs: each('keepAliveMs', 0), requestMs: each('requestMs', 0), checkEveryMs: each('checkEveryMs', 1) };
+  // Node silently swaps the two when the header limit is the longer one.
+  if (timeouts.requestMs > 0 && timeouts.headersMs > timeouts.requestMs) throw new RangeError('buildServer: timeouts.headersMs must not exceed timeouts.requestMs');
+  return timeouts;
 }

@@ -2,12 +2,13 @@ import * as crypto from 'node:crypto';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import t, { type Test } from 'tap';
-import { buildCustomChannelServer, CHANNEL_TIMEOUTS } from '../../custom-channel/server.js';
+import { buildCustomChannelServer, type ChannelTimeouts } from '../../custom-channel/server.js';
 import { buildServer } from '../../hosts/http/build-server.js';
-import { HOST_TIMEOUTS } from '../../hosts/http/timeouts.js';
+import type { HostTimeouts } from '../../hosts/http/timeouts.js';
 import { loadPlugin } from '../../connectors/index.js';
 import { startSimulator } from '../../simulator/index.js';
 import { FakeClock } from '../helpers/fake-clock.js';
+import { slowClient } from '../helpers/slow-client.js';
 import { FAULTS, SECRET_TOKEN, TIMEOUT_MS } from './fault-harness.js';
 
 // Both servers, listening on loopback: auth answered before the body, constant-time comparison, body limits,
@@ -69,8 +70,9 @@ async function comparisonsMade(t: Test, expected: string, presented: string[]): 
 t.test('HTTP host', async (t) => {
   const simulator = await startSimulator({ seed: 3, contacts: 40, token: SECRET_TOKEN, limits: false, faults: { ...FAULTS, rate: 0.4, kinds: [...FAULTS.kinds] } });
   const logs: string[] = [];
+  const plugin = await loadPlugin();
   const app = await buildServer({
-    plugin: await loadPlugin(),
+    plugin,
     apiKey: API_KEY,
     bodyLimit: 4096,
     baseUrl: simulator.baseUrl,
@@ -112,11 +114,27 @@ t.test('HTTP host', async (t) => {
     t.notMatch(text, noStack);
   });
 
-  t.test('slow-client and idle timeouts are set', async (t) => {
-    t.equal(app.server.headersTimeout, HOST_TIMEOUTS.headersMs);
-    t.equal(app.server.timeout, HOST_TIMEOUTS.idleMs, 'idle socket (connectionTimeout)');
-    t.equal(app.server.keepAliveTimeout, HOST_TIMEOUTS.keepAliveMs);
-    t.ok(HOST_TIMEOUTS.headersMs > 0 && HOST_TIMEOUTS.headersMs <= 60_000 && HOST_TIMEOUTS.idleMs <= 300_000 && HOST_TIMEOUTS.keepAliveMs <= 10_000, 'sane values');
+  t.test('slow, silent and idle keep-alive clients are cut off (real sockets, short limits)', async (t) => {
+    // Short limits on two servers, the rest left at their (long) defaults, so each verdict comes from one limit: only the
+    // headers limit answers 408, only the keep-alive one closes a connection right after an answer, and only the idle
+    // one closes a connection that said nothing or stopped halfway through its body.
+    const shortLimit = async (timeouts: Partial<HostTimeouts>): Promise<string> => {
+      const server = await buildServer({ plugin, apiKey: API_KEY, logger: false, timeouts: { checkEveryMs: 20, ...timeouts } });
+      t.teardown(() => server.close());
+      return listen(server);
+    };
+    const [slow, idle] = await Promise.all([shortLimit({ headersMs: 300, keepAliveMs: 200 }), shortLimit({ idleMs: 300 })]);
+    const run = 'POST /v1/connectors/get-contact/run HTTP/1.1\r\nHost: 127.0.0.1\r\n';
+    const [slowHeaders, silent, stalledBody, keptAlive] = await Promise.all([
+      slowClient(slow, { opening: run, drip: 'X-Slow: 1\r\n' }),
+      slowClient(idle, {}),
+      slowClient(idle, { opening: `${run}Authorization: Bearer ${API_KEY}\r\nX-Respondio-Token: ${SECRET_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"rows": [` }),
+      slowClient(slow, { opening: 'GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n' }),
+    ]);
+    t.match(slowHeaders, { closedByServer: true, answer: /^HTTP\/1\.1 408 / }, 'headers still trickling in after headersMs: 408, then closed');
+    t.same(silent, { closedByServer: true, answer: '' }, 'a client that connects and says nothing: closed after idleMs');
+    t.same(stalledBody, { closedByServer: true, answer: '' }, 'a JSON body that stops halfway: closed after idleMs (no run started)');
+    t.match(keptAlive, { closedByServer: true, answer: /^HTTP\/1\.1 200 / }, 'a keep-alive connection left idle after its answer: closed after keepAliveMs');
   });
 
   t.test('a run against a faulty upstream leaks the token nowhere: rows, results, run records, metrics, logs', async (t) => {
@@ -197,12 +215,32 @@ t.test('Custom Channel server', async (t) => {
     t.same(await good.json(), { mId: 'm-1' });
   });
 
-  t.test('slow-client and idle timeouts are set', async (t) => {
-    t.equal(app.server.requestTimeout, CHANNEL_TIMEOUTS.requestMs, 'whole request (requestTimeout)');
-    t.equal(app.server.headersTimeout, CHANNEL_TIMEOUTS.headersMs);
-    t.equal(app.server.timeout, CHANNEL_TIMEOUTS.idleMs, 'idle socket (connectionTimeout)');
-    t.equal(app.server.keepAliveTimeout, CHANNEL_TIMEOUTS.keepAliveMs);
-    t.ok(CHANNEL_TIMEOUTS.requestMs > 0 && CHANNEL_TIMEOUTS.requestMs <= 60_000 && CHANNEL_TIMEOUTS.headersMs <= CHANNEL_TIMEOUTS.requestMs, 'sane values');
+  t.test('slow, silent and idle keep-alive clients are cut off (real sockets, short limits)', async (t) => {
+    // One server per limit, the others left at their (long) defaults, so each verdict comes from the limit under test
+    // (the whole-request one needs a headers limit no longer than itself: Node swaps them otherwise).
+    const shortLimit = async (timeouts: Partial<ChannelTimeouts>): Promise<string> => {
+      const server = await buildCustomChannelServer({
+        channelId: CHANNEL_ID,
+        apiToken: CHANNEL_TOKEN,
+        idType: 'Phone Number',
+        adapter: { name: 'test', send: async () => ({ mId: 'm-2' }) },
+        timeouts: { checkEveryMs: 20, ...timeouts },
+      });
+      t.teardown(() => server.close());
+      return listen(server);
+    };
+    const [headers, whole, idle, keepAlive] = await Promise.all([shortLimit({ headersMs: 300 }), shortLimit({ headersMs: 200, requestMs: 400 }), shortLimit({ idleMs: 300 }), shortLimit({ keepAliveMs: 200 })]);
+    const head = (length: number): string => `POST /message HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${CHANNEL_TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+    const [slowHeaders, slowBody, silent, keptAlive] = await Promise.all([
+      slowClient(headers, { opening: 'POST /message HTTP/1.1\r\nHost: 127.0.0.1\r\n', drip: 'X-Slow: 1\r\n' }),
+      slowClient(whole, { opening: `${head(60_000)}{"channelId": "`, drip: 'x' }),
+      slowClient(idle, {}),
+      slowClient(keepAlive, { opening: `${head(Buffer.byteLength(body))}${body}` }),
+    ]);
+    t.match(slowHeaders, { closedByServer: true, answer: /^HTTP\/1\.1 408 / }, 'headers still trickling in after headersMs: 408, then closed');
+    t.match(slowBody, { closedByServer: true, answer: /^HTTP\/1\.1 408 / }, 'a body still trickling in after requestMs: 408, then closed');
+    t.same(silent, { closedByServer: true, answer: '' }, 'a client that connects and says nothing: closed after idleMs');
+    t.match(keptAlive, { closedByServer: true, answer: /^HTTP\/1\.1 200 [^]*"mId":"m-2"/ }, 'a keep-alive connection left idle after its answer: closed after keepAliveMs');
   });
 
   t.test('the token is in no log line', async (t) => {
