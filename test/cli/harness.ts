@@ -19,6 +19,8 @@ export interface CliOptions {
   /** Leave stdin open after writing (to test a stop while input is still expected). */
   keepStdinOpen?: boolean;
   onStdin?: (stdin: PassThrough) => void;
+  /** Sees stdout as it is written (a test can act once a row is out, instead of after a sleep). */
+  onStdout?: (chunk: string) => void;
 }
 
 /** Runs the CLI in-process over PassThrough streams, with the fake plugin and the test token in the environment. */
@@ -28,7 +30,10 @@ export async function cli(argv: string[], options: CliOptions = {}): Promise<Cli
   const stderr = new PassThrough();
   const out: string[] = [];
   const err: string[] = [];
-  stdout.on('data', (chunk: Buffer) => out.push(chunk.toString('utf8')));
+  stdout.on('data', (chunk: Buffer) => {
+    out.push(chunk.toString('utf8'));
+    options.onStdout?.(chunk.toString('utf8'));
+  });
   stderr.on('data', (chunk: Buffer) => err.push(chunk.toString('utf8')));
   if (options.stdin !== undefined) stdin.write(options.stdin);
   if (!options.keepStdinOpen) stdin.end();

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
 import { cli, ndjson, parseNdjson } from './harness.js';
 
@@ -7,15 +6,24 @@ import { cli, ndjson, parseNdjson } from './harness.js';
 t.test('an interrupt while stdin is still open: rows read are finished, no half line, summary says where', async (t) => {
   const controller = new AbortController();
   const calls: string[] = [];
+  let releaseThird = (): void => undefined;
+  const third = new Promise<void>((resolve) => (releaseThird = resolve));
   const running = cli(['run', 'fake-contact', '--concurrency', '2'], {
     keepStdinOpen: true,
     signal: controller.signal,
-    fake: { calls, delay: () => 20 },
-    onStdin: (stdin) => {
-      stdin.write(ndjson([{ Identifier: 'id:1' }, { Identifier: 'id:2' }, { Identifier: 'id:3' }]));
-      // More input would come later; the interrupt must not wait for it.
-      setTimeout(() => controller.abort('SIGINT'), 5);
+    fake: {
+      calls,
+      // The interrupt comes as row 3's call starts (so all three were read) and while it is held in flight; the call
+      // is let go only after the interrupt was seen, and must still be finished and written.
+      gate: (id) => (id === 'id:3' ? third : undefined),
+      onCall: (id) => {
+        if (id !== 'id:3') return;
+        controller.abort('SIGINT');
+        setImmediate(releaseThird);
+      },
     },
+    // More input would come later (stdin stays open); the interrupt must not wait for it.
+    onStdin: (stdin) => stdin.write(ndjson([{ Identifier: 'id:1' }, { Identifier: 'id:2' }, { Identifier: 'id:3' }])),
   });
   const run = await running;
   t.equal(run.code, 1);
@@ -30,12 +38,29 @@ t.test('an interrupt while stdin is still open: rows read are finished, no half 
 t.test('rows still in flight when the grace period ends are cancelled, and the summary says so', async (t) => {
   const controller = new AbortController();
   const aborted: string[] = [];
+  // SIGTERM once row 1 is written and row 2's call has started; that call is held by a gate never released, so only
+  // the end of the grace period can end it.
+  let rowOneWritten = false;
+  let rowTwoStarted = false;
+  const stopWhenBoth = (): void => {
+    if (rowOneWritten && rowTwoStarted && !controller.signal.aborted) controller.abort('SIGTERM');
+  };
   const run = await cli(['run', 'fake-contact', '--concurrency', '2', '--json-summary'], {
     stdin: ndjson([{ Identifier: 'id:1' }, { Identifier: 'id:2' }]),
     signal: controller.signal,
     graceMs: 20,
-    fake: { aborted, delay: (id) => (id === 'id:2' ? 60_000 : 1) },
-    onStdin: () => void sleep(10).then(() => controller.abort('SIGTERM')),
+    fake: {
+      aborted,
+      gate: (id) => (id === 'id:2' ? new Promise<void>(() => undefined) : undefined),
+      onCall: (id) => {
+        rowTwoStarted ||= id === 'id:2';
+        stopWhenBoth();
+      },
+    },
+    onStdout: (chunk) => {
+      rowOneWritten ||= chunk.includes('\n');
+      stopWhenBoth();
+    },
   });
   t.equal(run.code, 1);
   t.same(parseNdjson(run.stdout).map((row) => row.ID), [1], 'the finished row is kept');

@@ -11,12 +11,20 @@ import { SchemaRegistry } from '../../runtime/schema-registry.js';
  *   `crash` → a plain Error · `bad-output` → a row the output schema rejects · `leak` → an error quoting the token
  *   `many:3` → three rows (a list connector: an async iterable), IDs 1..3 · `many-then-fail:2` → two rows, then a
  *   RowError 502 (a later page that could not be fetched) · `many-then-bad:2` → two rows, then an invalid one
- * A `delay` option adds per-row latency (ms), so order and determinism are tested under reordering.
+ * A `delay` option adds per-row latency (ms), so order and determinism are tested under reordering; a `gate` holds a
+ * call until the test releases it, and `onCall` tells the test a call started (no sleep decides a verdict).
  */
 export interface FakeOptions {
   delay?: (identifier: string) => number;
   /** Every call, in the order they started. */
   calls?: string[];
+  /** Told as each call starts (after `calls`): a test acts at that point (e.g. stops the run) instead of after a sleep. */
+  onCall?: (identifier: string) => void;
+  /**
+   * A promise the call waits on before answering, released by the test (a gated fake: latency without a sleep); an
+   * abort ends the wait like it ends a `delay`. Undefined for an identifier: no gate.
+   */
+  gate?: (identifier: string) => Promise<void> | undefined;
   /** The Connection's Base URL of every run opened. */
   connections?: string[];
   /** Calls whose signal was aborted. */
@@ -38,7 +46,8 @@ function contactRow(identifier: string, id: unknown): Row {
   };
 }
 
-function waitOrAbort(ms: number, signal: AbortSignal, onAbort: () => void): Promise<void> {
+/** Waits `ms` or for the gate the test releases, whichever the call was given; an abort ends the wait. */
+function waitOrAbort(wait: number | Promise<void>, signal: AbortSignal, onAbort: () => void): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (signal.aborted) {
       // aborted while the call waited before it (e.g. in beforeSend): an abort listener would never fire
@@ -46,7 +55,9 @@ function waitOrAbort(ms: number, signal: AbortSignal, onAbort: () => void): Prom
       reject(signal.reason);
       return;
     }
-    const timer = setTimeout(resolve, ms);
+    let timer: NodeJS.Timeout | undefined;
+    if (typeof wait === 'number') timer = setTimeout(resolve, wait);
+    else void wait.then(resolve, reject);
     signal.addEventListener('abort', () => {
       clearTimeout(timer);
       onAbort();
@@ -66,9 +77,10 @@ export function fakeConnector(options: FakeOptions = {}): Connector {
         process(row: Row, { signal, beforeSend }): Promise<Row> | AsyncIterable<Row> {
           const identifier = options.fate?.(String(row.Identifier)) ?? String(row.Identifier);
           options.calls?.push(identifier);
+          options.onCall?.(identifier);
           stats.requests += 1;
-          const ms = options.delay?.(identifier) ?? 0;
-          const latency = ms > 0 ? () => waitOrAbort(ms, signal, () => options.aborted?.push(identifier)) : () => Promise.resolve();
+          const wait = options.gate?.(identifier) ?? options.delay?.(identifier) ?? 0;
+          const latency = wait !== 0 ? () => waitOrAbort(wait, signal, () => options.aborted?.push(identifier)) : () => Promise.resolve();
           const many = manyPattern.exec(identifier);
           if (many) {
             const [, kind, count] = many;
