@@ -3,6 +3,7 @@ import t from 'tap';
 import type { Row } from '../../runtime/connector.js';
 import { errorBehaviors } from '../../runtime/error-behavior.js';
 import { MalformedInput } from '../../runtime/pipeline.js';
+import { eventLoopTurns, never } from '../helpers/event-loop.js';
 import { fakePlugin, TEST_TOKEN } from '../helpers/fake-connector.js';
 import { propertyRuns } from '../helpers/seed.js';
 
@@ -36,16 +37,17 @@ t.test('invariant 2: any concurrency gives exactly the one-row-at-a-time output 
 t.test('a Fail run starts no row after the failed one and aborts those in flight', async (t) => {
   const calls: string[] = [];
   const aborted: string[] = [];
-  // Row 2 fails at once; rows 3.. are slow, so they are in flight when it does.
+  // Row 2 fails at once. Row 1 is held until long after (its gate opens after many event-loop turns); rows 3.. are
+  // held by gates that never open, so they are in flight when row 2 fails and only an abort ends them.
   const rows = [{ Identifier: 'id:1' }, { Identifier: 'fail:400' }, ...Array.from({ length: 40 }, (_, i) => ({ Identifier: `id:${i + 3}` }))];
-  const { rows: out, result } = await fakePlugin({ calls, aborted, delay: (id) => (id === 'fail:400' ? 0 : 30) })
+  const gate = (id: string): Promise<void> | undefined => (id === 'fail:400' ? undefined : id === 'id:1' ? eventLoopTurns() : never());
+  const { rows: out, result } = await fakePlugin({ calls, aborted, gate })
     .run({ connector: 'fake-contact', rows, connection, concurrency: 4 })
     .collect();
-  t.equal(out.length, 2);
+  t.same(out.map((row) => row.StatusCode), [200, 400], 'row 1, then the failure');
   t.equal(result.failure?.row, 2);
-  t.ok(calls.length <= 5, `only rows already running were called (${calls.length})`);
-  t.ok(aborted.length >= 1, 'in-flight rows after the failure were aborted');
-  t.notOk(aborted.includes('id:1'), 'rows before the failure are never aborted');
+  t.same(calls, ['id:1', 'fail:400', 'id:3', 'id:4'], 'only the rows already running were called: none started after the failure');
+  t.same([...aborted].sort(), ['id:3', 'id:4'], 'the rows in flight after the failure were aborted, row 1 (before it) was not');
 });
 
 t.test('backpressure: a paused consumer stops the runtime pulling input after a bounded window', async (t) => {
@@ -59,10 +61,10 @@ t.test('backpressure: a paused consumer stops the runtime pulling input after a 
   const handle = fakePlugin().run({ connector: 'fake-contact', rows: endless(), connection, concurrency: 4, readAhead: 16 });
   const iterator = handle[Symbol.asyncIterator]();
   await iterator.next();
-  await new Promise((resolve) => setTimeout(resolve, 50)); // the consumer pauses; give the runtime every chance to run ahead
+  await eventLoopTurns(); // the consumer pauses; the runtime gets every chance to run ahead
   t.ok(pulled <= 1 + 16 + 1, `pulled ${pulled} rows while the consumer held 1`);
   const before = pulled;
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await eventLoopTurns();
   t.equal(pulled, before, 'no further pull while paused');
   await iterator.return?.();
   const result = await handle.result;
@@ -72,10 +74,12 @@ t.test('backpressure: a paused consumer stops the runtime pulling input after a 
 
 t.test('cancellation through an AbortSignal reaches in-flight calls', async (t) => {
   const aborted: string[] = [];
+  const calls: string[] = [];
   const controller = new AbortController();
   const rows = Array.from({ length: 20 }, (_, i) => ({ Identifier: `id:${i + 1}` }));
-  const handle = fakePlugin({ aborted, delay: () => 1_000 }).run({ connector: 'fake-contact', rows, connection, concurrency: 3, signal: controller.signal });
-  setTimeout(() => controller.abort(new Error('engine stopped the task')), 20);
+  // Every call is held by a gate that never opens; the engine stops the task once the third (the last slot) started.
+  const stopAtThird = (): void => void (calls.length === 3 && setImmediate(() => controller.abort(new Error('engine stopped the task'))));
+  const handle = fakePlugin({ aborted, calls, gate: never, onCall: stopAtThird }).run({ connector: 'fake-contact', rows, connection, concurrency: 3, signal: controller.signal });
   const { rows: out, result } = await handle.collect();
   t.same(out, []);
   t.equal(result.status, 'cancelled');
