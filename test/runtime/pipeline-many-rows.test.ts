@@ -4,6 +4,7 @@ import type { Row } from '../../runtime/connector.js';
 import { errorBehaviors, type ErrorBehavior } from '../../runtime/error-behavior.js';
 import type { PipelineEvent } from '../../runtime/pipeline.js';
 import { SLOT_CAPACITY } from '../../runtime/pipeline/row-slot.js';
+import { eventLoopTurns } from '../helpers/event-loop.js';
 import { fakePlugin, TEST_TOKEN } from '../helpers/fake-connector.js';
 import { propertyRuns } from '../helpers/seed.js';
 
@@ -54,7 +55,7 @@ t.test('100,000 rows for one input row are streamed: the connector runs ahead of
   const first = await iterator.next();
   consumed += 1;
   t.equal(first.value?.ID, 1);
-  await new Promise((resolve) => setTimeout(resolve, 30)); // the consumer pauses; the list must wait for it
+  await eventLoopTurns(); // the consumer pauses; the list must wait for it
   t.ok(produced <= consumed + SLOT_CAPACITY + 1, `paused consumer: produced ${produced}, consumed ${consumed}`);
   for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
     consumed += 1;
@@ -78,7 +79,7 @@ t.test('a consumer that stops in the middle of a list cancels the run and closes
   t.equal(taken, 10);
   t.match(result, { status: 'cancelled', rowsEmitted: 10, failure: { message: /stopped reading/ } });
   const after = produced;
-  await new Promise((resolve) => setTimeout(resolve, 20));
+  await eventLoopTurns();
   t.equal(produced, after, 'the list yields nothing more');
   t.ok(produced <= 10 + SLOT_CAPACITY + 1, `it ran ahead by a slot at most (${produced})`);
 });
@@ -86,9 +87,11 @@ t.test('a consumer that stops in the middle of a list cancels the run and closes
 t.test('a later row waiting behind a long list holds its rows in a bounded slot, and is aborted by a Fail stop', async (t) => {
   let producedLater = 0;
   const aborted: string[] = [];
-  // Row 1 is slow and fails; row 2 is a long list that starts at once and must not run ahead unboundedly.
+  // Row 1 is slow and fails (held by a gate that opens after many event-loop turns: the list gets every chance to run
+  // ahead meanwhile); row 2 is a long list that starts at once and must not run ahead unboundedly.
   const rows = [{ Identifier: 'fail:503' }, { Identifier: 'many:50000' }];
-  const { rows: out, result } = await fakePlugin({ aborted, delay: (id) => (id === 'fail:503' ? 30 : 0), onYield: (id) => id === 'many:50000' && (producedLater += 1) })
+  const gate = (id: string): Promise<void> | undefined => (id === 'fail:503' ? eventLoopTurns() : undefined);
+  const { rows: out, result } = await fakePlugin({ aborted, gate, onYield: (id) => id === 'many:50000' && (producedLater += 1) })
     .run({ connector: 'fake-contact', rows, connection, concurrency: 2 })
     .collect();
   t.same(ids(out), ['null#null/503']);
