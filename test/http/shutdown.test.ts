@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
-import { API_KEY, ids, ndjson, parseNdjson, testServer, TEST_TOKEN } from './server-helpers.js';
+import { API_KEY, eventually, ids, ndjson, parseNdjson, testServer, TEST_TOKEN } from './server-helpers.js';
 
 const headers = { authorization: `Bearer ${API_KEY}`, 'x-respondio-token': TEST_TOKEN };
 
@@ -25,7 +25,7 @@ t.test('close(): readiness fails and new runs are refused at once; runs past the
   const sync = fetch(`${base}/v1/connectors/fake-contact/run`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ rows, concurrency: 1 }) });
   const streamResponse = await streaming;
   t.equal(streamResponse.status, 200);
-  while (s.app.host.tracker.size < 3) await new Promise((resolve) => setTimeout(resolve, 10));
+  await eventually(() => (s.app.host.tracker.size >= 3 ? true : undefined), 3_000); // all three runs in flight (a generous, bounded wait)
 
   const closing = s.app.close();
   const ready = await fetch(`${base}/readyz`);
