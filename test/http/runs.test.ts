@@ -1,5 +1,6 @@
 import t from 'tap';
 import { systemClock, type Clock } from '../../runtime/clock.js';
+import { never } from '../helpers/event-loop.js';
 import { eventually, ids, testServer, type ErrorShape, type TestServer } from './server-helpers.js';
 
 type View = {
@@ -18,7 +19,11 @@ const start = async (s: TestServer, payload: object): Promise<View> => {
 const poll = async (s: TestServer, id: string): Promise<View> => (await s.request({ method: 'GET', url: `/v1/runs/${id}` })).json<View>();
 
 t.test('a long run: id at once, polled to completion, rows paged from an offset', async (t) => {
-  const s = await testServer({ fake: { delay: () => 5 } });
+  // Rows after the third wait on a gate the test opens once it has seen the run mid-way (no latency to outrun a poll).
+  let openGate = (): void => undefined;
+  const gate = new Promise<void>((resolve) => (openGate = resolve));
+  const early = new Set(['id:1', 'id:2', 'id:3']);
+  const s = await testServer({ fake: { gate: (id) => (early.has(id) ? undefined : gate) } });
   t.teardown(() => s.app.close());
   const rows = ids(...Array.from({ length: 40 }, (_, i) => (i === 9 ? 'fail:429' : `id:${i + 1}`)));
   const response = await s.request({ method: 'POST', url: '/v1/runs', payload: { connector: 'fake-contact', settings: { 'Error behavior': 'Do not fail and return response' }, rows, concurrency: 2 } });
@@ -33,6 +38,7 @@ t.test('a long run: id at once, polled to completion, rows paged from an offset'
   });
   t.equal(mid.progress.rowsTotal, 40);
   t.type(mid.progress.etaSeconds, 'number', 'an ETA once a row is done and the total is known');
+  openGate();
 
   const done = await eventually(async () => {
     const view = await poll(s, started.id);
@@ -57,7 +63,8 @@ t.test('a long run: id at once, polled to completion, rows paged from an offset'
 });
 
 t.test('a run cancelled mid-way ends cancelled; its calls in flight are aborted', async (t) => {
-  const s = await testServer({ fake: { delay: () => 20 } });
+  // Three rows answer at once; every later call waits on a gate that never opens, so calls are in flight at the cancel.
+  const s = await testServer({ fake: { gate: (id) => (['id:1', 'id:2', 'id:3'].includes(id) ? undefined : never()) } });
   t.teardown(() => s.app.close());
   const started = await start(s, { connector: 'Fake - Get Contact', rows: ids(...Array.from({ length: 500 }, (_, i) => `id:${i + 1}`)), concurrency: 2 });
   t.equal(started.connector, 'fake-contact', 'started by display name, recorded by id');
@@ -66,8 +73,8 @@ t.test('a run cancelled mid-way ends cancelled; its calls in flight are aborted'
   t.equal(cancelled.statusCode, 200);
   const view = cancelled.json<View>();
   t.match(view, { status: 'cancelled', result: { status: 'cancelled', failure: { code: 'RC_ABORTED' } } });
-  t.ok(view.progress.rowsDone < 500, `stopped after ${view.progress.rowsDone} rows`);
-  t.ok(s.aborted.length > 0, 'a call in flight was aborted');
+  t.equal(view.progress.rowsDone, 3, 'stopped after the three rows that could finish');
+  t.same([...s.aborted].sort(), ['id:4', 'id:5'], 'the two calls in flight (concurrency 2) were aborted');
   const callsThen = s.calls.length;
   const again = await s.request({ method: 'DELETE', url: `/v1/runs/${started.id}` });
   t.equal(again.json<View>().status, 'cancelled', 'cancelling again is harmless');
