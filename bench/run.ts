@@ -1,6 +1,7 @@
 /**
- * `npm run bench` (full, ~10 min) and `npm run bench -- --quick` (under a minute). Each scenario prints one JSON
- * line per result on stdout; progress goes to stderr; the run ends with a table. `--only pacing,http` runs a subset.
+ * `npm run bench` (full, ~15 min) and `npm run bench -- --quick` (about a minute). Each scenario prints one JSON
+ * line per result on stdout; progress goes to stderr; the run ends with a table. `--only pacing,http` runs a subset;
+ * `--only shared-budget-guard` runs the on-demand guard sweep.
  * Loopback only: every server is the simulator on 127.0.0.1.
  */
 import { cpus } from 'node:os';
@@ -12,22 +13,26 @@ import { memory } from './memory.js';
 import { overhead } from './overhead.js';
 import { pacing } from './pacing.js';
 import { retryAfter } from './retry-after.js';
+import { sharedBudget, sharedBudgetGuard } from './shared-budget.js';
 import { formatTable } from './table.js';
 
-export const scenarios: Record<string, Scenario> = { pacing, overhead, checkpoint, http, memory, 'retry-after': retryAfter, hostile };
+export const scenarios: Record<string, Scenario> = { pacing, overhead, checkpoint, http, memory, 'retry-after': retryAfter, hostile, 'shared-budget': sharedBudget };
+/** Only when named in --only: measurements behind a default setting, not part of every run. */
+export const onDemand: Record<string, Scenario> = { 'shared-budget-guard': sharedBudgetGuard };
 
 async function main(argv: readonly string[]): Promise<void> {
   const quick = argv.includes('--quick');
   const onlyAt = argv.indexOf('--only');
+  const known = { ...scenarios, ...onDemand };
   const only = onlyAt >= 0 ? (argv[onlyAt + 1] ?? '').split(',') : Object.keys(scenarios);
-  const unknown = only.filter((name) => !(name in scenarios));
-  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')} (known: ${Object.keys(scenarios).join(', ')})`);
+  const unknown = only.filter((name) => !(name in known));
+  if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')} (known: ${Object.keys(known).join(', ')})`);
   const context: BenchContext = { quick, note: (text) => process.stderr.write(`${text}\n`) };
   context.note(`bench ${quick ? '--quick' : '(full)'}: node ${process.version}, ${cpus().length} cores`);
   const started = performance.now();
   const results: ScenarioResult[] = [];
   for (const name of only) {
-    for (const result of await (scenarios[name] as Scenario)(context)) {
+    for (const result of await (known[name] as Scenario)(context)) {
       process.stdout.write(`${JSON.stringify(result)}\n`);
       results.push(result);
     }

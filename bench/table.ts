@@ -15,8 +15,26 @@ const headline: Record<string, (r: ScenarioResult) => [figure: string, target: s
     (r.peakRssMb as number) < 150 && (r.ratioToSmaller === undefined || (r.ratioToSmaller as number) <= 1.2),
   ],
   hostile: (r) => [`peakRssMb ${r.peakRssMb} · ${r.errorRows} error rows · ${r.mbServed} of ${r.mbAnnounced} MB read`, '< 300 MB, every row', (r.peakRssMb as number) < 300],
+  'shared-budget': sharedBudgetHeadline,
+  'shared-budget-guard': (r) => [`ratioToLimit ${r.ratioToLimit} (ceiling ${r.ceiling}) · 429s ${r.http429}`, '≥ 0.97, 0 × 429', (r.ratioToLimit as number) >= 0.97 && r.http429 === 0],
   'retry-after': (r) => [`over header min ${r.minOverHeaderMs} / median ${r.medianOverHeaderMs} / max ${r.maxOverHeaderMs} ms (${r.http429} × 429)`, '0 … 100 ms', r.earlyRetries === 0 && (r.maxOverHeaderMs as number) <= 100],
 };
+
+/** A cell (shared beside per-process), the coalescing row or a foreign-consumer row: told apart by their fields. */
+function sharedBudgetHeadline(r: ScenarioResult): [string, string, boolean | undefined] {
+  if (r.measured === false) return [String(r.note), '≥ 1.8 × limit (rows/s)', undefined];
+  if (r.ratioToRemaining !== undefined) {
+    const holds = (r.http429PerMinute as number) <= 1 && (r.ratioToRemaining as number) >= 0.9;
+    return [`${r.http429PerMinute} × 429/min (${r.http429}) · ratioToRemaining ${r.ratioToRemaining} · foreign refused ${r.foreignRefused}`, '≤ 1 × 429/min, ≥ 0.9', holds];
+  }
+  if (r.requests !== undefined) return [`rows/s ${r.ratioToLimit} × limit (${r.requests} requests for ${r.rows} rows) · 429s ${r.http429}`, '≥ 1.8 × limit (rows/s)', (r.ratioToLimit as number) >= 1.8];
+  const floor = r.processes === 1 ? 0.98 : 0.97;
+  return [
+    `ratioToLimit ${r.ratioToLimit} · 429s ${r.http429} (per-process pacer: ${r.perProcessRatioToLimit}, ${r.perProcessHttp429} × 429)`,
+    `≥ ${floor}, 0 × 429`,
+    (r.ratioToLimit as number) >= floor && r.http429 === 0,
+  ];
+}
 
 /** The human-readable table that ends a run. */
 export function formatTable(results: readonly ScenarioResult[]): string {

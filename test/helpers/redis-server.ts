@@ -14,7 +14,7 @@ export interface RedisServer {
 const INSTALL_HINT = 'redis-server is not installed: apt-get install -y redis-server (the Redis tests start a real one; .ci/run installs it)';
 
 /**
- * A real redis-server on a free loopback port, for tests that need Redis (no mocks). No persistence, so a restart
+ * A real redis-server on a free loopback port, for tests that need Redis (no mocks) and the shared-budget benchmark. No persistence, so a restart
  * comes back empty, as after a crash. Fails (never skips) when redis-server is missing. Call stop() in teardown.
  */
 export async function startRedisServer(): Promise<RedisServer> {
