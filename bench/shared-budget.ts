@@ -1,5 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_GUARD_MS } from '../connectors/respond-io/budget/redis-budget.js';
@@ -8,7 +8,7 @@ import { startRedisServer, type RedisServer } from '../test/helpers/redis-server
 import { figureSpec, renderSvg, type FigurePanel } from './budget-figure.js';
 import { runProcesses } from './budget-processes.js';
 import { arrivalRate, PACING_LATENCY_MS } from './pacing.js';
-import { attribute, contactIdOf, startsOf, trailingSeries, wholeSecondRatio, type Arrival } from './budget-series.js';
+import { attribute, startsOf, trailingSeries, wholeSecondRatio, type Arrival } from './budget-series.js';
 import { round, type BenchContext, type ScenarioResult } from './common.js';
 import { buildCli } from './memory.js';
 
@@ -23,7 +23,7 @@ type Endpoint = (typeof ENDPOINTS)[keyof typeof ENDPOINTS];
 
 const PROCESSES_FULL = [1, 2, 3, 6];
 const RUN_MS_FULL = 10_000;
-const RUN_MS_QUICK = 4_000;
+const RUN_MS_QUICK = 5_000;
 const FOREIGN_RUN_MS = 30_000;
 const FOREIGN_SHARE = 0.3;
 const GUARDS_MS = [0, 10, 25, 50, 100];
@@ -31,6 +31,7 @@ const GUARDS_MS = [0, 10, 25, 50, 100];
 const CONCURRENCY = 4;
 /** The figure's cell, both modes side by side. */
 const FIGURE_CELL = { processes: 3, limit: 10 } as const;
+const CLIENT_OPTIONS_SCHEMA = new URL('../schemas/respond-io-client-options-1.0.0.json', import.meta.url);
 export const FIGURE_PATH = fileURLToPath(new URL('./figures/shared-budget.svg', import.meta.url));
 
 type Mode = 'per-process' | 'shared';
@@ -79,28 +80,11 @@ export function splitInputs(sim: RunningSimulator, endpoint: Endpoint, processes
   return { inputs, owner };
 }
 
-/** Watches the simulator's log for each process's first request (an index into the log, read on every poll). */
-function arrivalWatch(sim: RunningSimulator, endpoint: string, owner: ReadonlyMap<number, number>): (process: number) => boolean {
-  const seen = new Set<number>();
-  let read = 0;
-  return (process) => {
-    const log = sim.stats.log;
-    for (; read < log.length; read++) {
-      const entry = log[read];
-      if (entry?.endpoint !== endpoint) continue;
-      const id = contactIdOf(entry.url);
-      const p = id === undefined ? undefined : owner.get(id);
-      if (p !== undefined) seen.add(p);
-    }
-    return seen.has(process);
-  };
-}
-
 async function runCell(setup: Setup, endpoint: Endpoint, processes: number, mode: Mode, guardMs?: number): Promise<CellRun> {
   const sim = await simulatorFor();
   try {
-    // More rows than a process can finish: it may run alone at the full limit while the others start.
-    const rowsEach = Math.ceil(endpoint.limit * (setup.runMs / 1000 + 30));
+    // More rows than a process can finish in runMs, even alone at the full limit.
+    const rowsEach = Math.ceil(endpoint.limit * (setup.runMs / 1000 + 10));
     const { inputs, owner } = splitInputs(sim, endpoint, processes, rowsEach);
     const spawnedAt = performance.now();
     const run = await runProcesses(sim, {
@@ -110,14 +94,14 @@ async function runCell(setup: Setup, endpoint: Endpoint, processes: number, mode
       ...(guardMs === undefined ? {} : { guardMs }),
       concurrency: CONCURRENCY,
       runMs: setup.runMs,
-      arrived: arrivalWatch(sim, endpoint.endpoint, owner),
+      allSending: () => startsOf(attribute(sim.stats.log, endpoint.endpoint, owner), processes) !== undefined,
       dir: setup.dir,
     });
     const arrivals = attribute(sim.stats.log, endpoint.endpoint, owner);
     const starts = startsOf(arrivals, processes);
     if (!starts) throw new Error('shared-budget: a process never reached the simulator');
     const late = arrivals.filter((a) => a.status === 429).map((a) => `p${a.process + 1}@${round((a.at - starts.first) / 1000, 2)}s`);
-    setup.context.note(`  ${mode}: all running ${round((starts.allRunning - spawnedAt) / 1000, 1)} s after spawn; 429s ${late.length === 0 ? 'none' : `at ${late.join(' ')}`}`);
+    setup.context.note(`  ${mode}: loaded ${round((run.startedAt - spawnedAt) / 1000, 1)} s after spawn, all sending ${round(starts.allRunning - run.startedAt)} ms after their rows; 429s ${late.length === 0 ? 'none' : `at ${late.join(' ')}`}`);
     return {
       arrivals,
       window: wholeSecondRatio(arrivals, starts.allRunning, run.stoppedAt, endpoint.limit),
@@ -132,6 +116,7 @@ async function runCell(setup: Setup, endpoint: Endpoint, processes: number, mode
 }
 
 function cellResult(endpoint: Endpoint, processes: number, shared: CellRun, perProcess: CellRun, guardMs: number): ScenarioResult {
+  // The 1-minute load average when the cell ended: on a shared 2-core machine it explains most 429s of a shared cell.
   return {
     scenario: `shared-budget ${processes}×${endpoint.limit}/s`,
     rows: shared.window.accepted,
@@ -147,6 +132,7 @@ function cellResult(endpoint: Endpoint, processes: number, shared: CellRun, perP
     perProcessHttp429: perProcess.http429,
     perProcessSeconds: perProcess.window.seconds,
     latencyMs: PACING_LATENCY_MS.join('-'),
+    loadAverage: round(loadavg()[0] ?? 0, 1),
   };
 }
 
@@ -213,59 +199,83 @@ async function writeFigure(context: BenchContext, panels: FigurePanel[]): Promis
   context.note(`shared-budget: figure written to ${path}`);
 }
 
-/** Today's client sends one request per row; coalescing (issue 11 item 4) is not on main yet. */
-function coalescingOnMain(): boolean {
-  return false;
+/**
+ * Which of issue 11's client features (items 4 and 5) this checkout has, read from the client options' schema: what
+ * a user can switch is what exists. Without them the rows say "not measured" instead of measuring something else.
+ */
+export function clientFeatures(): { coalesce: boolean; rateLimitHeaders: boolean } {
+  const schema = JSON.parse(readFileSync(CLIENT_OPTIONS_SCHEMA, 'utf8')) as { properties?: Record<string, unknown> };
+  return { coalesce: Object.hasOwn(schema.properties ?? {}, 'coalesce'), rateLimitHeaders: Object.hasOwn(schema.properties ?? {}, 'rateLimitHeaders') };
 }
 
-/** One process, Get Contact at 10/s, rows in adjacent pairs of the same contact (half the rows repeat one). */
-async function coalescing(setup: Setup): Promise<ScenarioResult> {
+/** Rows per second in the steady state of a fixed batch: the request pace at the server × the rows each request answered. */
+async function pairedBatch(setup: Setup, rows: number, connectorOptions?: Record<string, unknown>) {
   const endpoint = ENDPOINTS[10];
-  const base = { scenario: 'shared-budget coalescing', connector: endpoint.connector, limitRps: endpoint.limit, processes: 1 };
-  if (!coalescingOnMain()) return { ...base, rows: 0, seconds: 0, rowsPerSecond: 0, measured: false, note: 'not measured: coalescing not on main' };
   const sim = await simulatorFor();
   try {
-    const rows = Math.round(2 * endpoint.limit * (setup.runMs / 1000));
     const { inputs, owner } = splitInputs(sim, endpoint, 1, rows / 2);
+    // Each contact twice in a row: with 8 rows in flight both copies are asked at the same moment.
     const paired = (inputs[0] as Record<string, string>[]).flatMap((row) => [row, row]);
-    setup.context.note(`shared-budget: coalescing, ${rows} rows, each contact twice in a row`);
-    const run = await runProcesses(sim, { connector: endpoint.connector, inputs: [paired], concurrency: 8, arrived: arrivalWatch(sim, endpoint.endpoint, owner), dir: setup.dir });
-    const summary = run.summaries[0];
+    const run = await runProcesses(sim, { connector: endpoint.connector, inputs: [paired], ...(connectorOptions ? { connectorOptions } : {}), concurrency: 8, dir: setup.dir });
     const accepted = attribute(sim.stats.log, endpoint.endpoint, owner).filter((a) => a.status !== 429);
-    const requests = accepted.length;
-    // Rows per second in the steady state: the request pace at the server times the rows each request answered.
-    const rowsPerSecond = arrivalRate(sim.stats.log.filter((e) => e.endpoint === endpoint.endpoint && e.status !== 429)).rps * (rows / requests);
-    return {
-      ...base,
-      rows,
-      seconds: round(rows / rowsPerSecond, 2),
-      rowsPerSecond: round(rowsPerSecond),
-      measured: true,
-      requests,
-      ratioToLimit: round(rowsPerSecond / endpoint.limit, 3),
-      http429: sim.stats.totalRateLimited,
-      errorRows: summary?.errorRows ?? 0,
-    };
+    const rowsPerSecond = arrivalRate(accepted.map((a) => ({ endpoint: endpoint.endpoint, status: a.status, at: a.at }))).rps * (rows / accepted.length);
+    return { rowsPerSecond, requests: accepted.length, http429: sim.stats.totalRateLimited, errorRows: run.summaries[0]?.errorRows ?? 0 };
   } finally {
     await sim.close();
   }
+}
+
+/** One process, Get Contact at 10/s, rows in adjacent pairs of the same contact (half the rows repeat one); coalescing off beside it. */
+async function coalescing(setup: Setup): Promise<ScenarioResult> {
+  const endpoint = ENDPOINTS[10];
+  const base = { scenario: 'shared-budget coalescing', connector: endpoint.connector, limitRps: endpoint.limit, processes: 1 };
+  if (!clientFeatures().coalesce) return { ...base, rows: 0, seconds: 0, rowsPerSecond: 0, measured: false, note: 'not measured: coalescing not on main' };
+  const rows = Math.round(2 * endpoint.limit * (setup.runMs / 1000));
+  setup.context.note(`shared-budget: coalescing, ${rows} rows, each contact twice in a row; then the same with coalesce: false`);
+  const on = await pairedBatch(setup, rows);
+  const off = await pairedBatch(setup, rows, { coalesce: false });
+  return {
+    ...base,
+    rows,
+    seconds: round(rows / on.rowsPerSecond, 2),
+    rowsPerSecond: round(on.rowsPerSecond),
+    measured: true,
+    requests: on.requests,
+    ratioToLimit: round(on.rowsPerSecond / endpoint.limit, 3),
+    http429: on.http429,
+    errorRows: on.errorRows,
+    withoutRequests: off.requests,
+    withoutRatioToLimit: round(off.rowsPerSecond / endpoint.limit, 3),
+    withoutHttp429: off.http429,
+  };
 }
 
 /** One process, Get Contact at 10/s, while the simulator itself spends 30 % of that budget (its foreignConsumer). */
 async function foreignConsumer(setup: Setup): Promise<ScenarioResult[]> {
   const endpoint = ENDPOINTS[10];
   const remaining = endpoint.limit * (1 - FOREIGN_SHARE);
+  const variants: { label: string; connectorOptions?: Record<string, unknown> }[] = clientFeatures().rateLimitHeaders
+    ? [{ label: 'headers learned' }, { label: 'headers ignored', connectorOptions: { rateLimitHeaders: false } }]
+    : [{ label: 'headers ignored (learning not on main)' }];
   const results: ScenarioResult[] = [];
-  for (const variant of [{ label: 'headers ignored (today)' }]) {
+  for (const variant of variants) {
     const sim = await simulatorFor({ foreignConsumer: { [CONTACT]: FOREIGN_SHARE } });
     try {
       setup.context.note(`shared-budget: foreign consumer spending ${FOREIGN_SHARE * 100} % of ${endpoint.limit}/s, one process, ${variant.label}, ${FOREIGN_RUN_MS / 1000} s`);
-      const { inputs, owner } = splitInputs(sim, endpoint, 1, Math.ceil(endpoint.limit * (FOREIGN_RUN_MS / 1000 + 30)));
-      const run = await runProcesses(sim, { connector: endpoint.connector, inputs, concurrency: CONCURRENCY, runMs: FOREIGN_RUN_MS, arrived: arrivalWatch(sim, endpoint.endpoint, owner), dir: setup.dir });
+      const { inputs, owner } = splitInputs(sim, endpoint, 1, Math.ceil(endpoint.limit * (FOREIGN_RUN_MS / 1000 + 10)));
+      const run = await runProcesses(sim, {
+        connector: endpoint.connector,
+        inputs,
+        ...(variant.connectorOptions ? { connectorOptions: variant.connectorOptions } : {}),
+        concurrency: CONCURRENCY,
+        runMs: FOREIGN_RUN_MS,
+          dir: setup.dir,
+      });
       const arrivals = attribute(sim.stats.log, endpoint.endpoint, owner);
       const first = (arrivals[0] as Arrival).at;
       const window = wholeSecondRatio(arrivals, first, run.stoppedAt, endpoint.limit);
-      const http429 = arrivals.filter((a) => a.status === 429).length;
+      // 429s while it ran (the stop's in-flight tail is not "per minute of running").
+      const http429 = arrivals.filter((a) => a.status === 429 && a.at <= run.stoppedAt).length;
       const minutes = (run.stoppedAt - first) / 60_000;
       results.push({
         scenario: `shared-budget foreign ${FOREIGN_SHARE * 100}% · ${variant.label}`,
@@ -280,7 +290,9 @@ async function foreignConsumer(setup: Setup): Promise<ScenarioResult[]> {
         ratioToRemaining: round(window.accepted / (window.seconds * remaining), 3),
         foreignAccepted: sim.stats.foreign[CONTACT]?.accepted ?? 0,
         foreignRefused: sim.stats.foreign[CONTACT]?.refused ?? 0,
+        loadAverage: round(loadavg()[0] ?? 0, 1),
       });
+      setup.context.note(`  ${results.at(-1)?.http429PerMinute} × 429/min, ${results.at(-1)?.ratioToRemaining} × the remaining budget`);
     } finally {
       await sim.close();
     }
@@ -311,6 +323,7 @@ export async function sharedBudgetGuard(context: BenchContext): Promise<Scenario
         ceiling: round(1000 / (1000 + guardMs), 3),
         ratioToLimit: round(cell.window.ratio, 3),
         http429: cell.http429,
+        loadAverage: round(loadavg()[0] ?? 0, 1),
       });
       context.note(`  ${results.at(-1)?.ratioToLimit} × limit, ${cell.http429} × 429`);
     }

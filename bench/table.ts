@@ -27,7 +27,10 @@ function sharedBudgetHeadline(r: ScenarioResult): [string, string, boolean | und
     const holds = (r.http429PerMinute as number) <= 1 && (r.ratioToRemaining as number) >= 0.9;
     return [`${r.http429PerMinute} × 429/min (${r.http429}) · ratioToRemaining ${r.ratioToRemaining} · foreign refused ${r.foreignRefused}`, '≤ 1 × 429/min, ≥ 0.9', holds];
   }
-  if (r.requests !== undefined) return [`rows/s ${r.ratioToLimit} × limit (${r.requests} requests for ${r.rows} rows) · 429s ${r.http429}`, '≥ 1.8 × limit (rows/s)', (r.ratioToLimit as number) >= 1.8];
+  if (r.requests !== undefined) {
+    const without = r.withoutRatioToLimit === undefined ? '' : ` (coalesce off: ${r.withoutRatioToLimit} ×, ${r.withoutRequests} requests)`;
+    return [`rows/s ${r.ratioToLimit} × limit, ${r.requests} requests for ${r.rows} rows · 429s ${r.http429}${without}`, '≥ 1.8 × limit (rows/s)', (r.ratioToLimit as number) >= 1.8];
+  }
   const floor = r.processes === 1 ? 0.98 : 0.97;
   return [
     `ratioToLimit ${r.ratioToLimit} · 429s ${r.http429} (per-process pacer: ${r.perProcessRatioToLimit}, ${r.perProcessHttp429} × 429)`,

@@ -78,7 +78,7 @@ t.test('the table: shared-budget cells, the coalescing row and the foreign-consu
     cell(1, 0.975, 0),
     cell(6, 0.99, 1),
     { scenario: 'shared-budget coalescing', rows: 0, seconds: 0, rowsPerSecond: 0, measured: false, note: 'not measured: coalescing not on main' },
-    { scenario: 'shared-budget coalescing', rows: 200, seconds: 10.3, rowsPerSecond: 19.4, measured: true, requests: 100, ratioToLimit: 1.94, http429: 0 },
+    { scenario: 'shared-budget coalescing', rows: 200, seconds: 10.3, rowsPerSecond: 19.4, measured: true, requests: 100, ratioToLimit: 1.94, http429: 0, withoutRatioToLimit: 0.98, withoutRequests: 200 },
     { scenario: 'shared-budget foreign 30%', rows: 200, seconds: 29, rowsPerSecond: 6.6, http429: 0, http429PerMinute: 0, ratioToRemaining: 0.94, foreignRefused: 0 },
     { scenario: 'shared-budget foreign 30%', rows: 150, seconds: 29, rowsPerSecond: 5.1, http429: 30, http429PerMinute: 60, ratioToRemaining: 0.73, foreignRefused: 2 },
     { scenario: 'shared-budget-guard g=25', rows: 97, seconds: 10, rowsPerSecond: 9.7, ratioToLimit: 0.971, ceiling: 0.976, http429: 0 },
@@ -87,7 +87,7 @@ t.test('the table: shared-budget cells, the coalescing row and the foreign-consu
   t.match(lines[3], /shared-budget 1×10\/s.*≥ 0.98, 0 × 429.*NO/, 'one process is held to 0.98');
   t.match(lines[4], /shared-budget 6×10\/s.*NO/, 'a single 429 fails the cell');
   t.match(lines[5], /not measured: coalescing not on main.*≥ 1.8 × limit \(rows\/s\) \|\s+\|$/, 'no verdict without a measurement');
-  t.match(lines[6], /rows\/s 1.94 × limit \(100 requests for 200 rows\).*yes/);
+  t.match(lines[6], /rows\/s 1.94 × limit, 100 requests for 200 rows · 429s 0 \(coalesce off: 0.98 ×, 200 requests\).*yes/);
   t.match(lines[7], /0 × 429\/min \(0\) · ratioToRemaining 0.94.*yes/);
   t.match(lines[8], /60 × 429\/min \(30\).*NO/);
   t.match(lines[9], /shared-budget-guard g=25.*ratioToLimit 0.971 \(ceiling 0.976\) · 429s 0.*yes/);

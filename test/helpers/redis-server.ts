@@ -14,8 +14,9 @@ export interface RedisServer {
 const INSTALL_HINT = 'redis-server is not installed: apt-get install -y redis-server (the Redis tests start a real one; .ci/run installs it)';
 
 /**
- * A real redis-server on a free loopback port, for tests that need Redis (no mocks) and the shared-budget benchmark. No persistence, so a restart
- * comes back empty, as after a crash. Fails (never skips) when redis-server is missing. Call stop() in teardown.
+ * A real redis-server on a free loopback port, for tests that need Redis (no mocks) and the shared-budget benchmark.
+ * No persistence, so a restart comes back empty, as after a crash. Fails (never skips) when redis-server is missing.
+ * Call stop() in teardown.
  */
 export async function startRedisServer(): Promise<RedisServer> {
   if (spawnSync('redis-server', ['--version']).error) throw new Error(INSTALL_HINT);
