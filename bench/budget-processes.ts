@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, constants, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '../runtime/clock.js';
 import type { RunningSimulator } from '../simulator/index.js';
@@ -32,6 +33,8 @@ export interface ProcessesPlan {
   runMs?: number;
   /** True once every process has reached the simulator; runMs counts from then (a cold first request can take seconds under load). */
   allSending?: () => boolean;
+  /** Scheduling priority of the children (they would inherit this process's, raised for the simulator). */
+  priority?: number;
   /** Scratch directory for the input pipes and the outputs. */
   dir: string;
 }
@@ -113,6 +116,7 @@ function startChild(sim: RunningSimulator, plan: ProcessesPlan, input: string, o
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', RESPONDIO_TOKEN: sim.token, ...(plan.guardMs === undefined ? {} : { RESPONDIO_REDIS_GUARD_MS: String(plan.guardMs) }),
     ...(plan.connectorOptions ? { BENCH_CONNECTOR_OPTIONS: JSON.stringify(plan.connectorOptions) } : {}) };
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  if (plan.priority !== undefined && child.pid !== undefined) setPriority(child.pid, plan.priority);
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const finished = (async () => {

@@ -1,7 +1,8 @@
 /**
  * `npm run bench` (full, ~15 min) and `npm run bench -- --quick` (about a minute). Each scenario prints one JSON
  * line per result on stdout; progress goes to stderr; the run ends with a table. `--only pacing,http` runs a subset;
- * `--only shared-budget-guard` runs the on-demand guard sweep.
+ * `--only shared-budget-guard` (the guard sweep) and `--only shared-budget-client` (coalescing, foreign consumer) run
+ * on demand only.
  * Loopback only: every server is the simulator on 127.0.0.1.
  */
 import { cpus } from 'node:os';
@@ -13,12 +14,12 @@ import { memory } from './memory.js';
 import { overhead } from './overhead.js';
 import { pacing } from './pacing.js';
 import { retryAfter } from './retry-after.js';
-import { sharedBudget, sharedBudgetGuard } from './shared-budget.js';
+import { sharedBudget, sharedBudgetClient, sharedBudgetGuard } from './shared-budget.js';
 import { formatTable } from './table.js';
 
 export const scenarios: Record<string, Scenario> = { pacing, overhead, checkpoint, http, memory, 'retry-after': retryAfter, hostile, 'shared-budget': sharedBudget };
 /** Only when named in --only: measurements behind a default setting, not part of every run. */
-export const onDemand: Record<string, Scenario> = { 'shared-budget-guard': sharedBudgetGuard };
+export const onDemand: Record<string, Scenario> = { 'shared-budget-guard': sharedBudgetGuard, 'shared-budget-client': sharedBudgetClient };
 
 async function main(argv: readonly string[]): Promise<void> {
   const quick = argv.includes('--quick');
