@@ -81,7 +81,7 @@ export async function openOutput(
     const fd = (stream as Writable & { fd: number }).fd;
     // The empty write's callback runs once every earlier write reached the file descriptor.
     await new Promise<void>((resolve, reject) => stream.write('', (error) => (error ? reject(error) : resolve())));
-    await new Promise<void>((resolve, reject) => fsync(fd, (error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) => fsync(fd, (error) => (error && !unsyncable(error) ? reject(error) : resolve())));
   };
   return {
     async write(row) {
@@ -114,4 +114,12 @@ async function cutBack(path: string, bytes: number, names: BatchNames): Promise<
     throw new BatchFileError('RC_CHECKPOINT_MISMATCH', `${names.output} ${JSON.stringify(path)} holds ${size} bytes, fewer than the ${bytes} the checkpoint journal committed: it was changed since (use ${names.restart} to start over)`);
   }
   await truncate(path, bytes);
+}
+
+/**
+ * fsync of a device or a pipe named as the output (`-o /dev/null`, `-o /dev/stdout` into a pipe) fails with EINVAL
+ * (or ENOTSUP): such an output keeps nothing to make durable, so there is nothing to wait for.
+ */
+function unsyncable(error: NodeJS.ErrnoException): boolean {
+  return error.code === 'EINVAL' || error.code === 'ENOTSUP';
 }

@@ -144,3 +144,11 @@ t.test('from a file, the bar shows rows done of the total counted in the file, r
   t.equal(run.code, 0);
   t.match(run.stderr, /[█░]+ \d+\/40 rows · ETA [^·]+ · [\d.]+ rows\/s · error rows 0 · retries 0/);
 });
+
+t.test('a device as --output (-o /dev/null) is written like a file: nothing to fsync there, exit 0', async (t) => {
+  // fsync of a character device fails with EINVAL; the run must not fail for it (benchmarks and scripts use /dev/null).
+  const { code, stdout, stderr } = await cli(['run', 'fake-contact', '-o', '/dev/null'], { stdin: ndjson(input) });
+  t.equal(code, 0, 'exit 0', { stderr });
+  t.equal(stdout, '', 'the rows went to the device, not to stdout');
+  t.match(stderr, /rows read 3 · rows emitted 3/);
+});
