@@ -9,6 +9,8 @@ import { HostMetrics } from './metrics.js';
 import type { ResolvedOptions } from './options.js';
 import { RunStore } from './run-store.js';
 import { RunTracker } from './run-tracker.js';
+import type { BackgroundRuns } from './background-runs.js';
+import { MemoryRuns } from './memory-runs.js';
 
 /** What every route shares: the plugin, the options, the metrics, the runs in flight and the background runs. */
 export interface HostServices {
@@ -16,11 +18,16 @@ export interface HostServices {
   options: ResolvedOptions;
   metrics: HostMetrics;
   tracker: RunTracker;
+  /** The in-memory store of background runs (used by `runs` in memory mode). */
   store: RunStore;
+  /** Background runs (`/v1/runs`): in memory, or durable in Redis. */
+  runs: BackgroundRuns;
   /** True from the moment close() is called: readiness fails and no new run starts. */
   closing: boolean;
   /** Starts a run of the library API with the request's Connection; throws a ConfigurationError before any row. */
   openRun(request: FastifyRequest, spec: RunSpec, logger?: FastifyBaseLogger): RunHandle;
+  /** The request's Connection for a connector (headers over body, the default Base URL), checked against the allowed upstreams. */
+  connectionFor(request: FastifyRequest, connector: string, connection: RunSpec['connection']): Record<string, unknown>;
 }
 
 export interface RunSpec {
@@ -55,7 +62,7 @@ export function normalizeSettings(settings: unknown): void {
 
 /** Shared, non-encapsulated: decorated once on the root instance, seen by every route plugin. */
 export const hostServices = fp(
-  async (app: FastifyInstance, { plugin, options }: { plugin: Plugin; options: ResolvedOptions }) => {
+  async (app: FastifyInstance, { plugin, options, runs }: { plugin: Plugin; options: ResolvedOptions; runs?: ((services: HostServices) => BackgroundRuns) | undefined }) => {
     const described = plugin.listConnectors();
     const endpoints = new Map(described.map((c) => [c.id, c.api ? `${c.api.method} ${c.api.path}` : 'unknown']));
     // By id and by display name: a run may name its connector either way, and must meet the same checks.
@@ -63,21 +70,27 @@ export const hostServices = fp(
     const metrics = new HostMetrics((connector) => endpoints.get(connector) ?? 'unknown');
     metrics.prime([...endpoints.keys()]);
     const checkUpstreams = upstreamGuard({ allowed: options.allowedUpstreams, allowLoopback: options.allowLoopbackUpstreams });
+    const tracker = new RunTracker(metrics, options.clock);
+    const store = new RunStore(options.clock, options.runs);
     const services: HostServices = {
       plugin,
       options,
       metrics,
-      tracker: new RunTracker(metrics, options.clock),
-      store: new RunStore(options.clock, options.runs),
+      tracker,
+      store,
+      runs: undefined as unknown as BackgroundRuns, // set below: the runs need the services
       closing: false,
-      openRun(request, spec, logger) {
-        const described = connections.get(spec.connector);
-        const connection = connectionOf(request, spec.connection, options.baseUrl, described);
+      connectionFor(request, connector, given) {
+        const described = connections.get(connector);
+        const connection = connectionOf(request, given, options.baseUrl, described);
         checkUpstreams(connection, described);
+        return connection;
+      },
+      openRun(request, spec, logger) {
         return plugin.run({
           connector: spec.connector,
           rows: spec.rows,
-          connection,
+          connection: services.connectionFor(request, spec.connector, spec.connection),
           settings: spec.settings ?? {},
           ...((spec.concurrency ?? options.concurrency) !== undefined ? { concurrency: (spec.concurrency ?? options.concurrency) as number } : {}),
           logger: logger ?? request.log,
@@ -85,6 +98,7 @@ export const hostServices = fp(
         });
       },
     };
+    services.runs = runs ? runs(services) : new MemoryRuns(store, tracker, (request, spec, logger) => services.openRun(request, spec, logger), app.log);
     app.decorate('host', services);
   },
   { name: 'respondio-connectors-host', fastify: '5.x' },

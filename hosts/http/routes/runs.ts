@@ -1,16 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import type { StartRunSpec } from '../background-runs.js';
 import { errorBody, HttpError, sendError } from '../http-errors.js';
 import { errorResponses, rowsPageResponse, runViewRef } from '../response-schemas.js';
 import { normalizeSettings } from '../services.js';
 import { rowsQuery, runIdParams, startRunBodySchema } from '../validation.js';
 
-interface StartBody {
-  connector: string;
-  connection?: Record<string, unknown>;
-  settings?: Record<string, unknown>;
-  rows: unknown[];
-  concurrency?: number;
-}
+type StartBody = StartRunSpec;
 
 const MAX_PAGE = 10_000;
 
@@ -35,19 +30,12 @@ export async function runsRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       if (host.closing) return sendError(reply, errorBody('RC_SHUTTING_DOWN', 503, 'the server is shutting down; start the run elsewhere'));
-      if (!host.store.hasRoom()) {
+      if (!(await host.runs.hasRoom())) {
         return sendError(reply, errorBody('RC_TOO_MANY_RUNS', 429, `${host.options.runs.maxInFlight} runs are in flight already; retry when one has ended`));
       }
       const body = request.body;
       const connector = host.plugin.describe(body.connector).id;
-      const view = host.store.start(connector, body.rows.length, (id) =>
-        host.openRun(
-          request,
-          { connector, connection: body.connection, settings: body.settings, rows: body.rows, concurrency: body.concurrency },
-          app.log.child({ runId: id, connector }),
-        ),
-      );
-      host.tracker.track(connector, 'background', host.store.handleOf(view.id));
+      const view = await host.runs.start(request, { connector, connection: body.connection, settings: body.settings, rows: body.rows, concurrency: body.concurrency });
       request.log.info({ runId: view.id, connector, rows: body.rows.length }, 'background run started');
       return reply
         .code(202)
@@ -65,12 +53,12 @@ export async function runsRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: { type: 'object', properties: { runs: { type: 'array', items: runViewRef } }, required: ['runs'], additionalProperties: false }, ...errorResponses() },
       },
     },
-    async () => ({ runs: host.store.list() }),
+    async () => ({ runs: await host.runs.list() }),
   );
 
   const oneRun = { params: runIdParams, response: { 200: runViewRef, ...errorResponses(400, 404) } };
   app.get<{ Params: { id: string } }>('/v1/runs/:id', { schema: { summary: 'A background run: status, progress, result', tags: ['runs'], ...oneRun } }, async (request) => {
-    const view = host.store.get(request.params.id);
+    const view = await host.runs.get(request.params.id);
     if (!view) throw notFound(request.params.id);
     return view;
   });
@@ -90,7 +78,7 @@ export async function runsRoutes(app: FastifyInstance): Promise<void> {
       const offset = Number(request.query.offset ?? 0);
       const limit = Number(request.query.limit ?? 1000);
       if (limit < 1 || limit > MAX_PAGE) throw new HttpError('RC_INVALID_REQUEST', 400, `querystring.limit must be from 1 to ${MAX_PAGE}`, [{ field: 'querystring.limit', message: `from 1 to ${MAX_PAGE}` }]);
-      const page = host.store.rows(request.params.id, offset, limit);
+      const page = await host.runs.rows(request.params.id, offset, limit);
       if (!page) throw notFound(request.params.id);
       const next = offset + page.rows.length;
       return { ...page, nextOffset: next < page.available || !page.done ? next : null };
@@ -98,7 +86,7 @@ export async function runsRoutes(app: FastifyInstance): Promise<void> {
   );
 
   app.delete<{ Params: { id: string } }>('/v1/runs/:id', { schema: { summary: 'Cancel a background run and wait for it to end', tags: ['runs'], ...oneRun } }, async (request) => {
-    const view = await host.store.cancel(request.params.id, 'cancelled by DELETE /v1/runs/:id');
+    const view = await host.runs.cancel(request.params.id, 'cancelled by DELETE /v1/runs/:id');
     if (!view) throw notFound(request.params.id);
     return view;
   });
