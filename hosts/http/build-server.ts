@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { loadPlugin } from '../../connectors/index.js';
 import { installAuth } from './auth.js';
+import { DurableMode } from './durable/durable-mode.js';
 import { installErrorHandlers } from './http-errors.js';
 import { installOpenApi } from './openapi.js';
 import { resolveOptions, type ServerOptions } from './options.js';
@@ -29,6 +30,8 @@ export const REDACTED_PATHS = [
 export async function buildServer(options: ServerOptions = {}): Promise<FastifyInstance> {
   const resolved = resolveOptions(options);
   const plugin = options.plugin ?? (await loadPlugin());
+  // Durable mode connects first: an unreachable Redis fails the start (naming host:port), before anything listens.
+  const durable = options.durable ? await DurableMode.open(options.durable) : undefined;
   const logger = options.logger === undefined ? { level: 'info' } : options.logger;
   const app = Fastify({
     logger: logger === false ? false : { ...(logger === true ? {} : logger), redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' } },
@@ -49,15 +52,18 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   // would drop a field the schema lacks, JSON.stringify sends what the route returns.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandlers(app);
-  await app.register(hostServices, { plugin, options: resolved });
+  await app.register(hostServices, { plugin, options: resolved, durable });
   installAuth(app, resolved.apiKey);
 
   // Graceful shutdown: from close() on, readiness fails and no run starts; runs in flight get the grace period,
-  // then are cancelled (they end `cancelled`); then the server stops.
+  // then are cancelled (they end `cancelled`); then the server stops. In durable mode the worker's runs are not
+  // cancelled: they stop at a row boundary and go back to the queue, for another worker to continue at once.
   app.addHook('preClose', async () => {
     app.host.closing = true;
+    await durable?.handBack();
     await app.host.tracker.drain(resolved.shutdownGraceMs);
   });
+  if (durable) app.addHook('onClose', () => durable.close());
 
   await installOpenApi(app, plugin);
   await app.register(healthRoutes);
@@ -65,5 +71,6 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   await app.register(connectorRunRoutes);
   await app.register(runsRoutes);
   await app.register(metricsRoutes);
+  await durable?.startWorker(plugin, resolved.runs.keepForMs, app.log, resolved.connectorOptions);
   return app;
 }

@@ -3,6 +3,7 @@ import type { Clock } from '../../runtime/clock.js';
 import { systemClock } from '../../runtime/clock.js';
 import type { Plugin } from '../../runtime/plugin.js';
 import { HOST_TIMEOUTS, type HostTimeouts } from './timeouts.js';
+import type { DurableOptions } from './durable/durable-mode.js';
 import { RESPONDIO_UPSTREAMS } from './upstream-allowlist.js';
 
 /** What `buildServer` accepts. Every field has a default; options are checked when the server is built. */
@@ -39,6 +40,11 @@ export interface ServerOptions {
   concurrency?: number;
   /** Passed to the connectors as is (respond.io client options: timeoutMs, retryPolicy…). */
   connectorOptions?: Readonly<Record<string, unknown>>;
+  /**
+   * Durable mode: background runs in Redis, run by BullMQ workers, answered by any replica (durable/durable-mode.ts).
+   * Without it, background runs live in this process's memory.
+   */
+  durable?: DurableOptions;
   /** Sees every route as it is registered (fastify's onRoute hook): an embedding can list them; the OpenAPI test does. */
   onRoute?: (route: RouteOptions) => void;
   /** Slow-client and idle limits in ms (default HOST_TIMEOUTS, hosts/http/timeouts.ts); 0 turns one off. */

@@ -71,6 +71,13 @@ const RunResult = {
       required: ['row', 'code', 'statusCode', 'message'],
       additionalProperties: false,
     },
+    resumed: {
+      type: 'object',
+      description: 'A durable run taken over after its worker stopped or died: the input row its last leg started from (counts are the whole run\'s)',
+      properties: { fromRow: { type: 'integer', minimum: 1 } },
+      required: ['fromRow'],
+      additionalProperties: false,
+    },
   },
   required: ['connector', 'errorBehavior', 'status', 'statusCode', 'rowsRead', 'rowsEmitted', 'errorRows', 'upstream', 'durationMs'],
   additionalProperties: false,

@@ -11,6 +11,7 @@ import { RunStore } from './run-store.js';
 import { RunTracker } from './run-tracker.js';
 import type { BackgroundRuns } from './background-runs.js';
 import { MemoryRuns } from './memory-runs.js';
+import type { DurableMode } from './durable/durable-mode.js';
 
 /** What every route shares: the plugin, the options, the metrics, the runs in flight and the background runs. */
 export interface HostServices {
@@ -22,6 +23,8 @@ export interface HostServices {
   store: RunStore;
   /** Background runs (`/v1/runs`): in memory, or durable in Redis. */
   runs: BackgroundRuns;
+  /** Durable mode's Redis, store and worker (undefined in memory mode). */
+  durable: DurableMode | undefined;
   /** True from the moment close() is called: readiness fails and no new run starts. */
   closing: boolean;
   /** Starts a run of the library API with the request's Connection; throws a ConfigurationError before any row. */
@@ -62,7 +65,7 @@ export function normalizeSettings(settings: unknown): void {
 
 /** Shared, non-encapsulated: decorated once on the root instance, seen by every route plugin. */
 export const hostServices = fp(
-  async (app: FastifyInstance, { plugin, options, runs }: { plugin: Plugin; options: ResolvedOptions; runs?: ((services: HostServices) => BackgroundRuns) | undefined }) => {
+  async (app: FastifyInstance, { plugin, options, durable }: { plugin: Plugin; options: ResolvedOptions; durable: DurableMode | undefined }) => {
     const described = plugin.listConnectors();
     const endpoints = new Map(described.map((c) => [c.id, c.api ? `${c.api.method} ${c.api.path}` : 'unknown']));
     // By id and by display name: a run may name its connector either way, and must meet the same checks.
@@ -79,6 +82,7 @@ export const hostServices = fp(
       tracker,
       store,
       runs: undefined as unknown as BackgroundRuns, // set below: the runs need the services
+      durable,
       closing: false,
       connectionFor(request, connector, given) {
         const described = connections.get(connector);
@@ -98,7 +102,7 @@ export const hostServices = fp(
         });
       },
     };
-    services.runs = runs ? runs(services) : new MemoryRuns(store, tracker, (request, spec, logger) => services.openRun(request, spec, logger), app.log);
+    services.runs = durable ? durable.storeFor(services) : new MemoryRuns(store, tracker, (request, spec, logger) => services.openRun(request, spec, logger), app.log);
     app.decorate('host', services);
   },
   { name: 'respondio-connectors-host', fastify: '5.x' },

@@ -56,9 +56,15 @@ function replay(outcome: RecordedOutcome): Row {
   throw new RowError(outcome.error.code, outcome.error.statusCode, outcome.error.message);
 }
 
+/**
+ * Where a guarded run records intents and outcomes: the CLI's file journal, or a durable HTTP run's Redis keys.
+ * recordIntent must be durable before it resolves (the call leaves right after).
+ */
+export type IntentLog = Pick<CheckpointJournal, 'recordIntent' | 'recordOutcome'>;
+
 /** The guard of a journaled run; the pipeline numbers a resumed leg's rows from its firstRow, so `row` is global. */
 export function journalGuard(
-  journal: CheckpointJournal,
+  journal: IntentLog,
   earlier: { intents: ReadonlySet<number>; outcomes: ReadonlyMap<number, RecordedOutcome> },
 ): CallGuard {
   return {

@@ -1,3 +1,5 @@
+import { parseErrorBehavior } from '../../../runtime/error-behavior.js';
+import type { ErrorCode } from '../../../runtime/error-codes.js';
 import { noUpstreamStats, type UpstreamStats } from '../../../runtime/connector.js';
 import type { RunResult, RunStatus } from '../../../runtime/run-result.js';
 import type { RunView } from '../run-store.js';
@@ -20,6 +22,8 @@ export interface RunPlan {
   /** Requests etc. of the earlier legs. */
   upstream: UpstreamStats;
   cancelled: string | undefined;
+  /** Wall-clock ms the first leg started (undefined before). */
+  startedMs: number | undefined;
 }
 
 const int = (text: string | undefined): number => (text === undefined || text === '' ? 0 : Number(text));
@@ -35,6 +39,7 @@ export function planOf(meta: RunMeta): RunPlan {
     errorRows: int(meta.errorRows),
     upstream: meta.upstream ? (JSON.parse(meta.upstream) as UpstreamStats) : noUpstreamStats(),
     cancelled: meta.cancel || undefined,
+    startedMs: meta.startedMs ? Number(meta.startedMs) : undefined,
   };
 }
 
@@ -83,5 +88,24 @@ export function addStats(a: UpstreamStats, b: UpstreamStats): UpstreamStats {
     rateLimitWaitMs: a.rateLimitWaitMs + b.rateLimitWaitMs,
     ...(a.rateLimitWaitRowMs !== undefined || b.rateLimitWaitRowMs !== undefined ? { rateLimitWaitRowMs: (a.rateLimitWaitRowMs ?? 0) + (b.rateLimitWaitRowMs ?? 0) } : {}),
     byStatus,
+  };
+}
+
+/**
+ * The result of a run ended without a leg of its own: cancelled before a worker took it, or failed before its first
+ * row (its Connection cannot be opened). Its counts are those of the rows committed before.
+ */
+export function endedResult(plan: RunPlan, status: 'cancelled' | 'failed', code: ErrorCode, message: string, durationMs = 0): RunResult {
+  return {
+    connector: plan.connector,
+    errorBehavior: parseErrorBehavior(plan.settings['Error behavior']),
+    status,
+    statusCode: 300,
+    rowsRead: plan.committed,
+    rowsEmitted: plan.rowsEmitted,
+    errorRows: plan.errorRows,
+    upstream: plan.upstream,
+    durationMs,
+    failure: { row: null, code, statusCode: null, message },
   };
 }

@@ -1,0 +1,117 @@
+import t from 'tap';
+import { TEST_TOKEN, ids, type TestServer } from '../server-helpers.js';
+import { durableServer, dumpRedis, OTHER_KEY, redisFixture, until, type View } from './helpers.js';
+
+const settings = { 'Error behavior': 'Do not fail and return response' };
+const start = async (s: TestServer, rows: object[], concurrency = 2): Promise<View> => {
+  const response = await s.request({ method: 'POST', url: '/v1/runs', payload: { connector: 'fake-contact', settings, rows, concurrency } });
+  if (response.statusCode !== 202) throw new Error(`start: ${response.statusCode} ${response.body}`);
+  return response.json<View>();
+};
+const view = async (s: TestServer, id: string): Promise<View> => (await s.request({ method: 'GET', url: `/v1/runs/${id}` })).json<View>();
+const ended = (s: TestServer, id: string, ms?: number): Promise<View> =>
+  until(`run ${id} ended`, async () => {
+    const v = await view(s, id);
+    return v.status === 'running' ? undefined : v;
+  }, ms);
+const allRows = async (s: TestServer, id: string): Promise<{ ID: unknown; StatusCode: number }[]> =>
+  (await s.request({ method: 'GET', url: `/v1/runs/${id}/rows?offset=0&limit=10000` })).json<{ rows: { ID: unknown; StatusCode: number }[] }>().rows;
+
+t.test('durable mode: a run started on one replica is run by another one\'s worker and answered by both', async (t) => {
+  const redis = await redisFixture(t);
+  const a = redis.closeFirst(await durableServer(redis.server, { worker: false }));
+  const b = redis.closeFirst(await durableServer(redis.server, { fake: { delay: () => 5 } }));
+  const rows = ids(...Array.from({ length: 30 }, (_, i) => (i === 4 ? 'fail:404' : `id:${i + 1}`)));
+  const started = await start(a, rows);
+  t.match(started, { status: 'running', progress: { rowsTotal: 30, rowsDone: 0 } });
+  const done = await ended(a, started.id);
+  t.match(done, { status: 'succeeded with errors', progress: { rowsDone: 30, rowsEmitted: 30, errorRows: 1 }, result: { rowsRead: 30, rowsEmitted: 30 } });
+  t.equal(b.calls.length, 30, 'b\'s worker made every call, once');
+  t.equal(a.calls.length, 0, 'a (no worker) made none');
+  const fromA = await allRows(a, started.id);
+  t.same(fromA.map((r) => r.ID), rows.map((_, i) => (i === 4 ? null : i + 1)), 'rows in input order');
+  t.same(await allRows(b, started.id), fromA, 'the other replica reads the same rows');
+  const page = (await b.request({ method: 'GET', url: `/v1/runs/${started.id}/rows?offset=28&limit=5` })).json();
+  t.match(page, { offset: 28, available: 30, done: true, nextOffset: null });
+  t.equal(page.rows.length, 2);
+  const list = (await b.request({ method: 'GET', url: '/v1/runs' })).json<{ runs: View[] }>();
+  t.same(list.runs.map((r) => r.id), [started.id], 'the list is the same from any replica');
+  t.equal((await a.request({ method: 'GET', url: '/v1/runs/nope' })).statusCode, 404);
+
+  // A finished run keeps no Connection, and every key of it expires.
+  const keys = await dumpRedis(redis.client);
+  t.notOk([...keys.values()].some((value) => value.includes(TEST_TOKEN)), 'no token in any Redis key or value');
+  const runKeys = [...keys.keys()].filter((key) => key.includes(started.id) && !key.startsWith('bull:'));
+  t.notOk(runKeys.some((key) => key.endsWith(':connection')), 'the sealed Connection is deleted when the run ends');
+  for (const key of runKeys) t.ok((await redis.client.pttl(key)) > 0, `${key} expires`);
+});
+
+t.test('the Connection is sealed while the run waits and runs; no Redis key holds the token', async (t) => {
+  const redis = await redisFixture(t);
+  const a = redis.closeFirst(await durableServer(redis.server, { worker: false }));
+  const started = await start(a, ids('id:1', 'id:2'));
+  const keys = await dumpRedis(redis.client);
+  const sealed = [...keys.entries()].find(([key]) => key.endsWith(`{${started.id}}:connection`));
+  t.ok(sealed, 'the running run has its Connection stored');
+  t.match(sealed?.[1], /^string "v1\./, 'sealed (the vault envelope), not JSON');
+  t.notOk([...keys.values()].some((value) => value.includes(TEST_TOKEN)), 'no token in any key of a waiting run');
+  t.notOk(JSON.stringify(started).includes(TEST_TOKEN));
+});
+
+t.test('cancel from a replica that does not run the run: the worker stops at a row boundary', async (t) => {
+  const redis = await redisFixture(t);
+  const a = redis.closeFirst(await durableServer(redis.server, { worker: false }));
+  const b = redis.closeFirst(await durableServer(redis.server, { fake: { delay: () => 30 } }));
+  const started = await start(a, ids(...Array.from({ length: 200 }, (_, i) => `id:${i + 1}`)));
+  await until('some rows done', async () => ((await view(a, started.id)).progress.rowsDone >= 3 ? true : undefined));
+  // Mid-run, a key scan finds no token either.
+  t.notOk([...(await dumpRedis(redis.client)).values()].some((value) => value.includes(TEST_TOKEN)), 'no token in Redis while it runs');
+  const response = await a.request({ method: 'DELETE', url: `/v1/runs/${started.id}` });
+  t.equal(response.statusCode, 200);
+  const cancelled = response.json<View>();
+  t.match(cancelled, { status: 'cancelled', result: { status: 'cancelled', failure: { code: 'RC_ABORTED' } } });
+  t.ok(b.calls.length < 200, `the worker stopped (${b.calls.length} calls of 200)`);
+  const rows = await allRows(b, started.id);
+  t.equal(rows.length, cancelled.progress.rowsEmitted, 'the rows done before stay readable');
+  t.same(rows.map((r) => r.ID), rows.map((_, i) => i + 1), 'in order, each once');
+});
+
+t.test('a queued run nobody runs is cancelled by the replica asked', async (t) => {
+  const redis = await redisFixture(t);
+  const a = redis.closeFirst(await durableServer(redis.server, { worker: false }));
+  const started = await start(a, ids('id:1'));
+  const cancelled = (await a.request({ method: 'DELETE', url: `/v1/runs/${started.id}` })).json<View>();
+  t.match(cancelled, { status: 'cancelled', progress: { rowsDone: 0 }, result: { failure: { code: 'RC_ABORTED' } } });
+  t.equal(await redis.client.exists(`respondio:run:{${started.id}}:connection`), 0, 'its Connection is deleted');
+});
+
+t.test('a worker with another encryption key fails the run with a clear error, not garbage', async (t) => {
+  const redis = await redisFixture(t);
+  const a = redis.closeFirst(await durableServer(redis.server, { worker: false }));
+  const b = redis.closeFirst(await durableServer(redis.server, { key: OTHER_KEY }));
+  const started = await start(a, ids('id:1', 'id:2'));
+  const done = await ended(a, started.id);
+  t.match(done, { status: 'failed', result: { failure: { code: 'RC_CONNECTION_UNREADABLE', message: /sealed with another RESPONDIO_CONNECTORS_ENCRYPTION_KEY/ } } });
+  t.equal(b.calls.length, 0, 'no row was sent');
+  t.notOk(JSON.stringify(done).includes(OTHER_KEY), 'the key is not quoted');
+});
+
+t.test('shutdown hands a run back to the queue; another worker finishes it, each row once', async (t) => {
+  const redis = await redisFixture(t);
+  const a = redis.closeFirst(await durableServer(redis.server, { worker: false }));
+  const b = redis.closeFirst(await durableServer(redis.server, { fake: { delay: () => 20 } }));
+  const rows = ids(...Array.from({ length: 60 }, (_, i) => `id:${i + 1}`));
+  const started = await start(a, rows);
+  await until('some rows done', async () => ((await view(a, started.id)).progress.rowsDone >= 5 ? true : undefined));
+  await b.app.close();
+  const handed = await view(a, started.id);
+  t.equal(handed.status, 'running', 'not cancelled by the shutdown');
+  t.ok(handed.progress.rowsDone < 60, `stopped mid-run (${handed.progress.rowsDone} rows committed)`);
+  const c = redis.closeFirst(await durableServer(redis.server, { fake: { delay: () => 1 } }));
+  const done = await ended(a, started.id);
+  t.match(done, { status: 'succeeded', progress: { rowsDone: 60, rowsEmitted: 60 }, result: { rowsRead: 60, rowsEmitted: 60, resumed: { fromRow: handed.progress.rowsDone + 1 } } });
+  t.same((await allRows(a, started.id)).map((r) => r.ID), rows.map((_, i) => i + 1), 'each row once, in order');
+  const committedByB = new Set(b.calls.slice(0, handed.progress.rowsDone));
+  t.notOk(c.calls.some((call) => committedByB.has(call)), 'no committed row was asked again');
+  t.equal(done.result?.upstream.requests, b.calls.length + c.calls.length, 'requests counted over both legs');
+});
