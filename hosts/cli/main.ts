@@ -43,6 +43,10 @@ const commands: Record<string, Command> = {
     summary: 'serve [options]                 the HTTP host for workflow engines in other languages',
     run: async (argv, io) => (await import('./serve-command.js')).runServe(argv, { env: io.env, stdout: io.stdout, stderr: io.stderr, ...(io.plugin ? { plugin: io.plugin } : {}) }),
   },
+  worker: {
+    summary: 'worker [options]                carry the durable runs serve keeps in Redis (BullMQ), resuming after crashes',
+    run: async (argv, io) => (await import('./worker-command.js')).runWorker(argv, io),
+  },
   simulate: {
     summary: 'simulate [options]              an offline respond.io API v2 look-alike (seeded data, limits, faults)',
     run: async (argv, io) => (await import('./simulate-command.js')).runSimulate(argv, { stdout: io.stdout, stderr: io.stderr, ...(io.signal ? { signal: io.signal } : {}) }),

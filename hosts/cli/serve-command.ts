@@ -7,6 +7,10 @@ import { buildServer } from '../http/build-server.js';
 import { rateBudgetOf, REDIS_URL_ENV } from './rate-budget-option.js';
 import { API_KEY_ENV, BASE_URL_ENV } from '../http/options.js';
 import { isLoopbackHost } from '../http/upstream-allowlist.js';
+import { ENCRYPTION_KEY_ENV, requireEncryptionKey } from '../http/connection-vault.js';
+import type { DurableOptions } from '../http/durable/durable-mode.js';
+import { redisAddress } from '../../connectors/respond-io/budget/redis-address.js';
+import { workerFlags, workerTimings, WORKER_FLAGS_HELP, type WorkerTimings } from './durable-options.js';
 
 /** What `serve` talks to: streams for logs and messages, the environment, and where SIGTERM comes from. */
 export interface ServeIo {
@@ -32,9 +36,12 @@ const serveFlags: FlagSpecs = {
   'redis-url': { type: 'string' },
   'log-level': { type: 'string' },
   'grace-seconds': { type: 'string' },
+  'no-worker': { type: 'boolean' },
+  'worker-concurrency': { type: 'string' },
+  ...workerFlags,
 };
 
-export const SERVE_USAGE = `Usage: respondio-connectors serve [--port N] [--host H] [--open] [--base-url URL] [--allow-upstream URL]… [--redis-url URL] [--log-level L] [--grace-seconds S]
+export const SERVE_USAGE = `Usage: respondio-connectors serve [--port N] [--host H] [--open] [--base-url URL] [--allow-upstream URL]… [--redis-url URL [--no-worker] [--worker-concurrency N] [--lock-seconds S] [--stalled-check-seconds S]] [--log-level L] [--grace-seconds S]
 
 Runs the HTTP host for workflow engines (see hosts/http/README.md).
   --port N            port to listen on (default 8080, or env PORT)
@@ -44,10 +51,17 @@ Runs the HTTP host for workflow engines (see hosts/http/README.md).
   --allow-upstream URL  a Base URL or Webhook URL runs may name besides respond.io's and --base-url (repeatable);
                       any other is refused (400), so callers cannot point the host at internal addresses.
                       With a loopback --host, loopback URLs (the simulator) are allowed too
-  --redis-url URL     share respond.io's rate limits with every process pointed at this Redis (env ${REDIS_URL_ENV});
-                      unset: this process only
+  --redis-url URL     durable mode (env ${REDIS_URL_ENV}): background runs (/v1/runs) live in this Redis and are
+                      carried by BullMQ workers, so they survive a restart and any replica answers for them; and
+                      respond.io's rate limits are shared with every process pointed at it. Needs env
+                      ${ENCRYPTION_KEY_ENV} (≥ 32 characters): each run's Connection is stored sealed with it.
+                      Unset: background runs live in this process's memory, the rate budget is this process's
+  --no-worker         durable mode: carry no runs here (only store and answer); 'worker' processes carry them
+  --worker-concurrency N  durable mode: runs the in-process worker carries at once (default 4)
+${WORKER_FLAGS_HELP}
   --log-level L       pino level: fatal, error, warn, info, debug, trace (default info)
-  --grace-seconds S   on SIGTERM, how long runs in flight may go on before they are cancelled (default 30)
+  --grace-seconds S   on SIGTERM, how long runs in flight may go on before they are cancelled (default 30); in
+                      durable mode the worker's runs are not cancelled: they go back to the queue
 The API key is read from env ${API_KEY_ENV}; clients send it as "Authorization: Bearer <key>".
 `;
 
@@ -78,6 +92,8 @@ export async function runServe(argv: readonly string[], io: ServeIo): Promise<nu
     'redis-url': text('redis-url'),
     'log-level': text('log-level') ?? 'info',
     'grace-seconds': text('grace-seconds') ?? '30',
+    'no-worker': parsed.values['no-worker'] === true,
+    'worker-concurrency': text('worker-concurrency'),
   };
   if (values.help) {
     io.stderr.write(SERVE_USAGE);
@@ -106,11 +122,32 @@ export async function runServe(argv: readonly string[], io: ServeIo): Promise<nu
     }
   }
 
+  const budget = rateBudgetOf(values['redis-url'], env);
+  let durable: DurableOptions | undefined;
+  if (budget.redisUrl !== undefined) {
+    // Durable mode stores each run's Connection (the token) sealed: no key, no start. The key is never printed.
+    const key = requireEncryptionKey(env);
+    if (!key.ok) {
+      io.stderr.write(`serve: refusing to start in durable mode (--redis-url / ${REDIS_URL_ENV} is set): ${key.message}\n`);
+      return 2;
+    }
+    let timings: WorkerTimings;
+    const concurrency = Number(values['worker-concurrency'] ?? 4);
+    try {
+      timings = workerTimings('serve', parsed);
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UsageError(`--worker-concurrency must be an integer from 1 to 256, got ${JSON.stringify(values['worker-concurrency'])}`);
+    } catch (error) {
+      io.stderr.write(`serve: ${(error as Error).message}\n`);
+      return 2;
+    }
+    durable = { redisUrl: budget.redisUrl, vault: key.vault, worker: values['no-worker'] ? false : { concurrency, ...timings } };
+  }
+
   let plugin: Plugin | undefined = io.plugin;
   let app: FastifyInstance;
   try {
     // One rate budget for the host's life (a Redis connection when --redis-url / RESPONDIO_REDIS_URL is set).
-    plugin ??= await loadPlugin({ rateBudget: rateBudgetOf(values['redis-url'], env) });
+    plugin ??= await loadPlugin({ rateBudget: budget });
     app = await buildServer({
       plugin,
       apiKey,
@@ -120,6 +157,7 @@ export async function runServe(argv: readonly string[], io: ServeIo): Promise<nu
       allowLoopbackUpstreams: isLoopbackHost(host),
       shutdownGraceMs: Math.round(grace * 1000),
       logger: { level: values['log-level'], stream: io.stdout },
+      ...(durable ? { durable } : {}),
     });
   } catch (error) {
     if (plugin !== io.plugin) await plugin?.close();
@@ -133,7 +171,11 @@ export async function runServe(argv: readonly string[], io: ServeIo): Promise<nu
     const stop = (): void => {
       if (stopping) return;
       stopping = true;
-      io.stderr.write(`serve: stopping (runs in flight get ${grace} s, then are cancelled)\n`);
+      io.stderr.write(
+        durable
+          ? `serve: stopping (background runs this host carries go back to the queue; requests in flight get ${grace} s, then are cancelled)\n`
+          : `serve: stopping (runs in flight get ${grace} s, then are cancelled)\n`,
+      );
       app.close().then(
         () => resolve(0),
         (error: unknown) => {
@@ -161,7 +203,8 @@ export async function runServe(argv: readonly string[], io: ServeIo): Promise<nu
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
-  io.stderr.write(`serve: listening on ${url} (${apiKey === undefined ? 'OPEN, loopback only' : 'Bearer API key required'})\n`);
+  const mode = durable ? `durable runs in Redis at ${redisAddress(durable.redisUrl)}${durable.worker === false ? ', no worker' : ''}` : 'runs in memory';
+  io.stderr.write(`serve: listening on ${url} (${apiKey === undefined ? 'OPEN, loopback only' : 'Bearer API key required'}; ${mode})\n`);
   io.onListening?.(url, app);
   return stopped;
 }
