@@ -1,0 +1,60 @@
+import { PassThrough } from 'node:stream';
+import t from 'tap';
+import { main } from '../../../hosts/cli/main.js';
+import { startRedisServer } from '../../helpers/redis-server.js';
+
+const API_KEY = 'durable-refusal-api-key-0123456789';
+const GOOD_KEY = 'a-good-encryption-key-0123456789abcdefghij';
+
+/** The CLI in this process; no plugin is injected, so serve and worker open the real one (and its Redis budget). */
+async function cli(argv: string[], env: Record<string, string>): Promise<{ code: number; stderr: string }> {
+  const [stdin, stdout, stderr] = [new PassThrough(), new PassThrough(), new PassThrough()];
+  let text = '';
+  stderr.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  stdout.resume();
+  stdin.end();
+  const code = await main(argv, { stdin, stdout, stderr, env });
+  return { code, stderr: text };
+}
+
+t.test('durable mode without a usable encryption key: serve and worker refuse to start, exit 2, the key never printed', async (t) => {
+  const redis = 'redis://127.0.0.1:9';
+  for (const [name, key] of [['missing', undefined], ['short', 'only-twenty-chars-xx']] as const) {
+    const env = { RESPONDIO_CONNECTORS_API_KEY: API_KEY, RESPONDIO_REDIS_URL: redis, ...(key ? { RESPONDIO_CONNECTORS_ENCRYPTION_KEY: key } : {}) };
+    const serve = await cli(['serve', '--port', '0'], env);
+    t.equal(serve.code, 2, `serve, key ${name}: exit 2`);
+    t.match(serve.stderr, key ? /RESPONDIO_CONNECTORS_ENCRYPTION_KEY is too short: at least 32 characters/ : /RESPONDIO_CONNECTORS_ENCRYPTION_KEY is not set/, `serve, key ${name}: says why`);
+    const worker = await cli(['worker'], env);
+    t.equal(worker.code, 2, `worker, key ${name}: exit 2`);
+    t.match(worker.stderr, /RESPONDIO_CONNECTORS_ENCRYPTION_KEY/, `worker, key ${name}: names the variable`);
+    if (key) t.notOk(serve.stderr.includes(key) || worker.stderr.includes(key), 'the key is not printed');
+  }
+});
+
+t.test('worker without Redis: exit 2 saying where to set it', async (t) => {
+  const worker = await cli(['worker'], { RESPONDIO_CONNECTORS_ENCRYPTION_KEY: GOOD_KEY });
+  t.equal(worker.code, 2);
+  t.match(worker.stderr, /no Redis: set RESPONDIO_REDIS_URL or pass --redis-url/);
+});
+
+t.test('serve / worker --redis-url to an unreachable Redis: exit 2 naming host:port, never the password', async (t) => {
+  const redis = await startRedisServer();
+  await redis.stop();
+  const url = `redis://user:pw-durable-s3cret@127.0.0.1:${redis.port}`;
+  const env = { RESPONDIO_CONNECTORS_API_KEY: API_KEY, RESPONDIO_CONNECTORS_ENCRYPTION_KEY: GOOD_KEY };
+  for (const argv of [['serve', '--port', '0', '--redis-url', url], ['worker', '--redis-url', url]]) {
+    const outcome = await cli(argv, env);
+    t.equal(outcome.code, 2, `${argv[0]}: exit 2`);
+    t.match(outcome.stderr, `127.0.0.1:${redis.port}`, `${argv[0]}: names host:port`);
+    t.notMatch(outcome.stderr, /pw-durable-s3cret/, `${argv[0]}: never the password`);
+  }
+});
+
+t.test('worker --help lists its flags', async (t) => {
+  const [stdin, stdout, stderr] = [new PassThrough(), new PassThrough(), new PassThrough()];
+  let text = '';
+  stdout.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  stdin.end();
+  t.equal(await main(['worker', '--help'], { stdin, stdout, stderr, env: {} }), 0);
+  for (const flag of ['--redis-url', '--concurrency', '--lock-seconds', '--stalled-check-seconds', '--keep-seconds']) t.match(text, flag);
+});
