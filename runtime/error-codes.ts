@@ -36,6 +36,7 @@ export const errorCodes = {
   RC_TOO_MANY_RUNS: { kind: 'configuration', description: 'HTTP host: the limit of runs in flight is reached (429)' },
   RC_SHUTTING_DOWN: { kind: 'configuration', description: 'HTTP host: the server is shutting down and starts no new run (503)' },
   RC_CONNECTION_UNREADABLE: { kind: 'configuration', description: 'HTTP host, durable mode: the run\'s stored Connection cannot be decrypted (sealed with another RESPONDIO_CONNECTORS_ENCRYPTION_KEY, or altered); the run fails, no row is sent' },
+  RC_RUN_STORE_UNAVAILABLE: { kind: 'configuration', description: 'HTTP host, durable mode: the Redis of durable runs does not answer (503 on /readyz)' },
   RC_INTERNAL_ERROR: { kind: 'configuration', description: 'HTTP host: an unexpected error; the details are in the server log only (500)' },
 } as const satisfies Record<string, { kind: 'configuration' | 'row'; description: string }>;
 

@@ -147,7 +147,12 @@ export const healthResponse = {
 
 export const readyResponse = {
   type: 'object',
-  properties: { status: { type: 'string', const: 'ready' }, connectors: count, runsInFlight: count },
+  properties: {
+    status: { type: 'string', const: 'ready' },
+    connectors: count,
+    runsInFlight: { ...count, description: "Runs this process carries (its requests' and, in durable mode, its worker's)" },
+    mode: { type: 'string', enum: ['memory', 'durable'], description: 'Where background runs live' },
+  },
   required: ['status', 'connectors', 'runsInFlight'],
   additionalProperties: false,
 } as const;

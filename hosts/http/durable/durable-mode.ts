@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Plugin } from '../../../runtime/plugin.js';
 import type { ConnectionVault } from '../connection-vault.js';
 import type { HostServices } from '../services.js';
+import { registerDurableMetrics } from './durable-metrics.js';
 import { DurableRuns } from './durable-runs.js';
 import { openRedis } from './open-redis.js';
 import { DurableWorker } from './run-worker.js';
@@ -44,6 +45,7 @@ export class DurableMode {
       connectionFor: (request, connector, connection) => services.connectionFor(request, connector, connection),
       ...(this.options.cancelWaitMs === undefined ? {} : { cancelWaitMs: this.options.cancelWaitMs }),
     });
+    registerDurableMetrics(services.metrics.registry, this.runs);
     return this.runs;
   }
 

@@ -115,6 +115,16 @@ export class DurableRuns implements BackgroundRuns {
     return ids.flatMap((id, i) => (metas[i]?.status === undefined ? [] : [viewOf(id, metas[i] as RunMeta, now)]));
   }
 
+  /** How many runs are kept, by status (one HGET per run: the index holds the runs of the last keepForMs). */
+  async countByStatus(): Promise<Map<string, number>> {
+    const ids = await this.redis.zrange(RUN_INDEX_KEY, '0', '-1');
+    const read = this.redis.pipeline();
+    for (const id of ids) read.hget(runKeys(id).meta, 'status');
+    const counts = new Map<string, number>();
+    for (const [, status] of (await read.exec()) ?? []) if (typeof status === 'string') counts.set(status, (counts.get(status) ?? 0) + 1);
+    return counts;
+  }
+
   async rows(id: string, offset: number, limit: number): Promise<RowsPage | undefined> {
     const keys = runKeys(id);
     // One MULTI: the status and the rows are read at the same moment, so `done` never hides a row appended after.

@@ -44,6 +44,14 @@ interface Leg {
   handle: RunHandle;
   /** Set when this worker stops: the run is handed back to the queue, not ended. */
   handBack: boolean;
+  /** Set once the leg is told to stop (cancel, hand back): rows that settle as errors from then on are not committed. */
+  stopped: boolean;
+}
+
+/** Stops a leg at the next row boundary. */
+function stop(leg: Leg, reason: string): void {
+  leg.stopped = true;
+  leg.handle.cancel(reason);
 }
 
 type Scripted = Redis & {
@@ -106,7 +114,7 @@ export class DurableWorker {
     this.closing ??= (async () => {
       for (const leg of this.legs.values()) {
         leg.handBack = true;
-        leg.handle.cancel(HAND_BACK_REASON);
+        stop(leg, HAND_BACK_REASON);
       }
       await this.worker.close();
       await this.subscriber.quit().catch(() => this.subscriber.disconnect());
@@ -119,7 +127,7 @@ export class DurableWorker {
     const leg = this.legs.get(id);
     if (!leg) return;
     const reason = await this.redis.hget(runKeys(id).meta, 'cancel').catch(() => null);
-    leg.handle.cancel(reason ?? 'cancelled');
+    stop(leg, reason ?? 'cancelled');
   }
 
   private async process(job: Job, token: string | undefined): Promise<void> {
@@ -182,13 +190,13 @@ export class DurableWorker {
       connectorOptions: this.options.connectorOptions ?? {},
       ...(guard ? { callGuard: guard } : {}),
     });
-    const leg: Leg = { handle, handBack: this.closing !== undefined };
+    const leg: Leg = { handle, handBack: this.closing !== undefined, stopped: false };
     this.legs.set(id, leg);
     try {
       // A cancel published before this leg was registered: the flag is read again now.
       const cancel = await this.redis.hget(keys.meta, 'cancel');
-      if (cancel) handle.cancel(cancel);
-      if (leg.handBack) handle.cancel(HAND_BACK_REASON);
+      if (cancel) stop(leg, cancel);
+      if (leg.handBack) stop(leg, HAND_BACK_REASON);
       let pending: Row[] = [];
       let committed = plan.committed;
       for await (const event of handle.events()) {
@@ -198,6 +206,9 @@ export class DurableWorker {
         }
         // Fail without response: the run fails at this row, which a resumed leg would run again: nothing committed.
         if (event.outcome === 'dropped') continue;
+        // Once stopped, a row that ends in an error may be a call the stop aborted (RC_ABORTED): it is not the row's
+        // answer. The leg ends at the row before it; a leg that continues the run asks that row again.
+        if (leg.stopped && event.outcome === 'error-row') break;
         const upstream = JSON.stringify(addStats(plan.upstream, handle.progress().upstream));
         const answer = await this.redis.commitRow(keys.meta, keys.output, keys.intents, keys.outcomes, legId, event.input, event.outcome === 'error-row' ? 1 : 0, upstream, ...pending.map((row) => JSON.stringify(row)));
         pending = [];
@@ -209,17 +220,29 @@ export class DurableWorker {
         committed = event.input;
       }
       const result = await handle.result;
-      if (leg.handBack && result.status === 'cancelled') return { outcome: 'handed back', committed };
+      if (leg.handBack && leg.stopped) return { outcome: 'handed back', committed };
+      if (leg.stopped) return { outcome: 'ended', result: await this.cancelledAt(keys, plan, result) };
       return { outcome: 'ended', result: this.acrossLegs(result, plan) };
     } finally {
       this.legs.delete(id);
     }
   }
 
+  /** A cancelled run's result: its counts are those of the rows committed (aborted rows were not). */
+  private async cancelledAt(keys: RunKeys, plan: RunPlan, result: RunResult): Promise<RunResult> {
+    const now = planOf(await this.redis.hgetall(keys.meta));
+    const reason = result.failure?.message ?? now.cancelled ?? 'cancelled';
+    return { ...endedResult(now, 'cancelled', 'RC_ABORTED', reason), ...this.whole(result, plan) };
+  }
+
+  /** The run's requests over every leg, and its time: wall clock since its first leg started, queue time included. */
+  private whole(result: RunResult, plan: RunPlan): Pick<RunResult, 'upstream' | 'durationMs'> {
+    return { upstream: addStats(plan.upstream, result.upstream), durationMs: plan.startedMs === undefined ? result.durationMs : Math.max(result.durationMs, Date.now() - plan.startedMs) };
+  }
+
   /** The whole run's result: the earlier legs' committed rows and requests added to this leg's. */
   private acrossLegs(result: RunResult, plan: RunPlan): RunResult {
-    // The run's time is wall clock since its first leg started, time in the queue between legs included.
-    const whole = { upstream: addStats(plan.upstream, result.upstream), durationMs: plan.startedMs === undefined ? result.durationMs : Math.max(result.durationMs, Date.now() - plan.startedMs) };
+    const whole = this.whole(result, plan);
     if (plan.committed === 0) return { ...result, ...whole };
     return { ...acrossLegs(result, { row: plan.committed, outputBytes: 0, outputRows: plan.rowsEmitted, errorRows: plan.errorRows }), ...whole };
   }

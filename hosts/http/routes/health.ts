@@ -13,11 +13,20 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
     '/readyz',
     {
       config: { public: true },
-      schema: { summary: 'Readiness: 503 RC_SHUTTING_DOWN once shutdown has begun', tags: ['health'], response: { 200: readyResponse, ...errorResponses(503) } },
+      schema: { summary: 'Readiness: 503 RC_SHUTTING_DOWN once shutdown has begun; in durable mode 503 RC_RUN_STORE_UNAVAILABLE while Redis does not answer', tags: ['health'], response: { 200: readyResponse, ...errorResponses(503) } },
     },
     async (_request, reply) => {
       if (app.host.closing) return sendError(reply, errorBody('RC_SHUTTING_DOWN', 503, 'the server is shutting down'));
-      return { status: 'ready', connectors: app.host.plugin.listConnectors().length, runsInFlight: app.host.tracker.size };
+      const { durable } = app.host;
+      if (durable && !(await durable.reachable())) {
+        return sendError(reply, errorBody('RC_RUN_STORE_UNAVAILABLE', 503, 'the Redis of durable runs does not answer: background runs can be neither started nor read'));
+      }
+      return {
+        status: 'ready',
+        connectors: app.host.plugin.listConnectors().length,
+        runsInFlight: app.host.tracker.size + (durable?.worker?.running ?? 0),
+        mode: app.host.runs.mode,
+      };
     },
   );
 }

@@ -115,3 +115,23 @@ t.test('shutdown hands a run back to the queue; another worker finishes it, each
   t.notOk(c.calls.some((call) => committedByB.has(call)), 'no committed row was asked again');
   t.equal(done.result?.upstream.requests, b.calls.length + c.calls.length, 'requests counted over both legs');
 });
+
+t.test('operations: /readyz says durable and turns 503 when Redis is gone; metrics show the queue and runs by state', async (t) => {
+  const redis = await redisFixture(t);
+  const a = redis.closeFirst(await durableServer(redis.server, { worker: false }));
+  t.match((await a.request({ method: 'GET', url: '/readyz', auth: false })).json(), { status: 'ready', mode: 'durable' });
+  const queued = await start(a, ids('id:1', 'id:2'));
+  const finishedRun = await start(a, ids('id:3'));
+  await a.request({ method: 'DELETE', url: `/v1/runs/${finishedRun.id}` });
+  const metrics = (await a.request({ method: 'GET', url: '/metrics' })).body;
+  t.match(metrics, /respondio_connectors_queue_jobs\{state="waiting"\} 1\n/, 'one run waits for a worker');
+  t.match(metrics, /respondio_connectors_durable_runs\{status="running"\} 1\n/);
+  t.match(metrics, /respondio_connectors_durable_runs\{status="cancelled"\} 1\n/);
+  t.equal((await view(a, queued.id)).status, 'running');
+  await redis.server.stop();
+  const ready = await a.request({ method: 'GET', url: '/readyz', auth: false });
+  t.equal(ready.statusCode, 503);
+  t.equal(ready.json().error.code, 'RC_RUN_STORE_UNAVAILABLE');
+  await redis.server.restart();
+  await until('ready again', async () => ((await a.request({ method: 'GET', url: '/readyz', auth: false })).statusCode === 200 ? true : undefined));
+});
