@@ -37,7 +37,7 @@ t.setTimeout(240_000);
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const BLOCK_TIMEOUT_MS = 120_000;
 // The ports the docs name; each run gets free ones instead, so the test never meets a server someone else started.
-const DOC_PORTS = ['4010', '8080', '3000'];
+const DOC_PORTS = ['4010', '8080', '3000', '8081', '8082', '6390'];
 
 async function freePort(): Promise<string> {
   const server = createServer();

@@ -55,16 +55,8 @@ export class BudgetConnection {
       // Keep trying while the budget waits; the outage limit, not ioredis, decides when to give up.
       retryStrategy: (times) => Math.min(50 * times, 500),
     });
-    let lastError: unknown;
-    // ioredis emits 'error' on every failed (re)connection; without a listener Node would crash the process.
-    redis.on('error', (error: unknown) => (lastError = error));
-    try {
-      await redis.connect();
-    } catch (error) {
-      redis.disconnect();
-      const reason = describe(lastError ?? error);
-      throw new ConfigurationError('RC_RATE_BUDGET_UNAVAILABLE', `cannot reach the rate budget Redis at ${address}: ${reason}`, { cause: lastError ?? error });
-    }
+    const failure = await connectOrExplain(redis);
+    if (failure) throw new ConfigurationError('RC_RATE_BUDGET_UNAVAILABLE', `cannot reach the rate budget Redis at ${address}: ${failure.reason}`, { cause: failure.cause });
     return new BudgetConnection(redis, address, options);
   }
 
@@ -139,6 +131,23 @@ export class BudgetConnection {
       this.#readyWaiters.delete(wake);
       signal?.removeEventListener('abort', onAbort);
     }
+  }
+}
+
+/**
+ * Connects a lazyConnect client; on failure disconnects it and says why (the error code, never the URL), so that
+ * the caller can name host:port. Keeps an 'error' listener on it: ioredis emits one on every failed (re)connection,
+ * and without a listener Node would crash the process.
+ */
+export async function connectOrExplain(redis: Redis): Promise<{ reason: string; cause: unknown } | undefined> {
+  let lastError: unknown;
+  redis.on('error', (error: unknown) => (lastError = error));
+  try {
+    await redis.connect();
+    return undefined;
+  } catch (error) {
+    redis.disconnect();
+    return { reason: describe(lastError ?? error), cause: lastError ?? error };
   }
 }
 

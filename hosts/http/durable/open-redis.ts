@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { redisAddress } from '../../../connectors/respond-io/budget/redis-address.js';
+import { connectOrExplain } from '../../../connectors/respond-io/budget/redis-connection.js';
 
 /**
  * Connects to the Redis of durable runs, or throws naming host:port (never the URL: it may carry a password).
@@ -14,19 +15,16 @@ export async function openRedis(url: string, connectTimeoutMs = 3_000): Promise<
     maxRetriesPerRequest: 1,
     retryStrategy: (times) => Math.min(100 * times, 1_000),
   });
-  let lastError: unknown;
-  // ioredis emits 'error' on every failed (re)connection; without a listener Node would crash the process.
-  redis.on('error', (error: unknown) => (lastError = error));
-  try {
-    await redis.connect();
-  } catch (error) {
-    redis.disconnect();
-    const cause = lastError ?? error;
-    const code = (cause as { code?: unknown }).code;
-    throw new Error(`cannot reach the Redis of durable runs at ${address}: ${typeof code === 'string' ? code : (cause as Error).message}`, { cause });
-  }
+  const failure = await connectOrExplain(redis);
+  if (failure) throw new Error(`cannot reach the Redis of durable runs at ${address}: ${failure.reason}`, { cause: failure.cause });
   return redis;
 }
 
 /** A connection for BullMQ, which wants commands to wait for a reconnection (maxRetriesPerRequest: null). */
-export const bullConnection = (redis: Redis): Redis => redis.duplicate({ maxRetriesPerRequest: null, lazyConnect: false });
+export const bullConnection = (redis: Redis): Redis => quiet(redis.duplicate({ maxRetriesPerRequest: null, lazyConnect: false }));
+
+/** A duplicate has none of the original's listeners: without one, each failed reconnection is printed as unhandled. */
+export function quiet(redis: Redis): Redis {
+  redis.on('error', () => undefined); // the owner sees the outage where it matters: a command fails, /readyz says 503
+  return redis;
+}

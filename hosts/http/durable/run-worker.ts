@@ -11,7 +11,7 @@ import type { RunResult } from '../../../runtime/run-result.js';
 import { VaultError, type ConnectionVault } from '../connection-vault.js';
 import { finishRun } from './durable-runs.js';
 import { CANCEL_CHANNEL, QUEUE_NAME, runKeys, type RunKeys } from './keys.js';
-import { bullConnection } from './open-redis.js';
+import { bullConnection, quiet } from './open-redis.js';
 import { redisIntentLog, earlierCalls } from './redis-intent-log.js';
 import { addStats, endedResult, planOf, type RunPlan } from './run-meta.js';
 import { claimScript, commitScript, NOT_OWNER } from './scripts.js';
@@ -80,7 +80,7 @@ export class DurableWorker {
     this.redis.defineCommand('commitRow', { numberOfKeys: 4, lua: commitScript });
     this.redis.defineCommand('claimRun', { numberOfKeys: 1, lua: claimScript });
     this.logger = options.logger ?? silentLogger;
-    this.subscriber = options.redis.duplicate();
+    this.subscriber = quiet(options.redis.duplicate());
     this.subscriber.on('message', (_channel: string, id: string) => void this.cancelled(id));
     this.bull = bullConnection(options.redis);
     this.worker = new Worker(QUEUE_NAME, (job, token) => this.process(job, token), {
