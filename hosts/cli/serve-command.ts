@@ -204,7 +204,7 @@ export async function runServe(argv: readonly string[], io: ServeIo): Promise<nu
   const boundPort = typeof address === 'object' && address !== null ? address.port : port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
   const mode = durable ? `durable runs in Redis at ${redisAddress(durable.redisUrl)}${durable.worker === false ? ', no worker' : ''}` : 'runs in memory';
-  io.stderr.write(`serve: listening on ${url} (${apiKey === undefined ? 'OPEN, loopback only' : 'Bearer API key required'}; ${mode})\n`);
+  io.stderr.write(`serve: listening on ${url} (${apiKey === undefined ? 'OPEN, loopback only' : 'Bearer API key required'}) · ${mode}\n`);
   io.onListening?.(url, app);
   return stopped;
 }

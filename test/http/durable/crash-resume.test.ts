@@ -9,6 +9,8 @@ import { cli, stderrMatch } from './processes.js';
 
 const API_KEY = 'durable-crash-api-key-0123456789';
 const CONTACT_PATH = /\/contact\/(id:\d+)$/;
+// Five CLI processes start here (serve twice, two workers): ~2 s each on an idle machine, up to ~20 s on a loaded one.
+t.setTimeout(240_000);
 
 t.test('SIGKILL a worker mid-run and restart serve: another worker finishes, each row once, as an uninterrupted run', async (t) => {
   const redis = await redisFixture(t);
@@ -41,7 +43,7 @@ t.test('SIGKILL a worker mid-run and restart serve: another worker finishes, eac
   const workerArgs = ['worker', '--concurrency', '1', '--lock-seconds', '2', '--stalled-check-seconds', '1'];
   const first = cli(t, workerArgs, env);
   const meta = runKeys(started.id).meta;
-  await until('8 rows committed', async () => (Number(await redis.client.hget(meta, 'committed')) >= 8 ? true : undefined), 30_000);
+  await until('8 rows committed', async () => (Number(await redis.client.hget(meta, 'committed')) >= 8 ? true : undefined), 90_000);
   await first.kill('SIGKILL');
   const committedAtKill = Number(await redis.client.hget(meta, 'committed'));
   t.ok(committedAtKill >= 8 && committedAtKill < 40, `killed mid-run (${committedAtKill} of 40 rows committed)`);
@@ -57,7 +59,7 @@ t.test('SIGKILL a worker mid-run and restart serve: another worker finishes, eac
   const done = await until('the run ended', async () => {
     const view = await poll();
     return view.status === 'running' ? undefined : view;
-  }, 30_000);
+  }, 90_000);
   t.match(done, { status: 'succeeded', progress: { rowsDone: 40, rowsEmitted: 40 }, result: { rowsRead: 40, rowsEmitted: 40, resumed: { fromRow: committedAtKill + 1 } } });
   const page = (await (await fetch(`${urlB}/v1/runs/${started.id}/rows?limit=100`, { headers: auth })).json()) as { rows: unknown[]; nextOffset: number | null };
   t.same(page.rows, baseline.rows, 'the rows: each once, in order, equal to an uninterrupted run');
