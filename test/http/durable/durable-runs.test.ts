@@ -1,5 +1,7 @@
 import t from 'tap';
 import { TEST_TOKEN, ids, type TestServer } from '../server-helpers.js';
+import { runKeys } from '../../../hosts/http/durable/keys.js';
+import { earlierCalls } from '../../../hosts/http/durable/redis-intent-log.js';
 import { durableServer, dumpRedis, OTHER_KEY, redisFixture, until, type View } from './helpers.js';
 
 const settings = { 'Error behavior': 'Do not fail and return response' };
@@ -114,6 +116,39 @@ t.test('shutdown hands a run back to the queue; another worker finishes it, each
   const committedByB = new Set(b.calls.slice(0, handed.progress.rowsDone));
   t.notOk(c.calls.some((call) => committedByB.has(call)), 'no committed row was asked again');
   t.equal(done.result?.upstream.requests, b.calls.length + c.calls.length, 'requests counted over both legs');
+});
+
+t.test('a non-idempotent connector: a row in flight when the run was handed back becomes RC_OUTCOME_UNKNOWN; answered rows are replayed; none is sent again', async (t) => {
+  const redis = await redisFixture(t);
+  const a = redis.closeFirst(await durableServer(redis.server, { worker: false }));
+  // Row 6's call hangs until the worker stops: it may have reached respond.io, its outcome is unknown.
+  const b = redis.closeFirst(await durableServer(redis.server, { fake: { idempotent: false, delay: (id) => (id === 'id:6' ? 60_000 : 5) } }));
+  const count = 12;
+  const rows = ids(...Array.from({ length: count }, (_, i) => `id:${i + 1}`));
+  const started = await start(a, rows);
+  await until('row 6 called', async () => (b.calls.includes('id:6') ? true : undefined));
+  await until('rows 1-5 committed', async () => ((await view(a, started.id)).progress.rowsDone >= 5 ? true : undefined));
+  await b.app.close(); // hands the run back: row 6 (and rows after it) were called, not committed
+  t.equal((await view(a, started.id)).progress.rowsDone, 5, 'the leg stopped behind row 6: rows 1-5 committed');
+  // What the earlier leg left in Redis: an intent per call sent, an answer per call that came back.
+  const left = await earlierCalls(redis.client, runKeys(started.id), 5);
+  const unknown = [...left.intents].filter((n) => !left.outcomes.has(n)).sort((x, y) => x - y);
+  t.ok(unknown.includes(6), `rows with an intent and no answer: ${unknown.join(', ')}`);
+  const calledByB = new Set(b.calls);
+
+  const c = redis.closeFirst(await durableServer(redis.server, { fake: { idempotent: false, delay: () => 1 } }));
+  const done = await ended(a, started.id);
+  t.match(done, { status: 'succeeded with errors', progress: { rowsDone: count, rowsEmitted: count, errorRows: unknown.length } });
+  t.same(c.calls.filter((id) => calledByB.has(id)), [], 'no row the earlier leg called is sent again');
+  t.same(c.calls, rows.map((r) => r.Identifier).filter((id) => !calledByB.has(id)), 'c called exactly the rows nobody had called');
+  const out = await allRows(a, started.id);
+  t.same(
+    out.map((row) => row.StatusCode),
+    Array.from({ length: count }, (_, i) => (unknown.includes(i + 1) ? 500 : 200)),
+    'rows without an answer are 500 error rows; answered ones replayed (200), in input order',
+  );
+  t.same(out.map((row) => row.ID), Array.from({ length: count }, (_, i) => (unknown.includes(i + 1) ? null : i + 1)), 'each row once');
+  t.match((out[5] ?? {}) as object, { Message: /row 6 may have been sent .* outcome is unknown/ }, 'row 6 says why (RC_OUTCOME_UNKNOWN)');
 });
 
 t.test('operations: /readyz says durable and turns 503 when Redis is gone; metrics show the queue and runs by state', async (t) => {
