@@ -11,6 +11,9 @@ t.test('Retry-After: delta-seconds, HTTP-date (against the injected wall clock),
   t.equal(parseRetryAfter('3', WALL), 3000);
   t.equal(parseRetryAfter(' 0 ', WALL), 0);
   t.equal(parseRetryAfter('1.5', WALL), 1500, 'a fraction some gateways send');
+  t.equal(parseRetryAfter('12', WALL), 12_000, 'several digits are seconds, not a year');
+  t.equal(parseRetryAfter('0.125', WALL), 125, 'several fraction digits');
+  t.equal(parseRetryAfter([], WALL), undefined, 'an empty list of headers');
   t.equal(parseRetryAfter(['2', '9'], WALL), 2000, 'the first of repeated headers');
   t.equal(parseRetryAfter(new Date(WALL + 5000).toUTCString(), WALL), 5000, 'IMF-fixdate');
   t.equal(parseRetryAfter('Monday, 15-Jan-24 10:00:07 GMT', WALL), 7000, 'obsolete RFC 850 form');
@@ -37,7 +40,9 @@ t.test('the policy table: what is retried, how long it waits', async (t) => {
   t.same(decideRetry({ kind: 'status', status: 429, retryAfter: '4' }, context({ idempotent: false })), { action: 'retry', reason: 'rate-limited', waitMs: 4000 }, 'a 429 was not processed: a POST retries too');
   t.same(decideRetry({ kind: 'status', status: 449 }, context({ attempts: 2 })), { action: 'retry', reason: 'queued', waitMs: 4000 });
   for (const status of [502, 503, 504]) t.same(decideRetry({ kind: 'status', status }, context()), { action: 'retry', reason: 'transient', waitMs: 250 }, `GET ${status}`);
-  for (const code of ['ETIMEDOUT', 'ECONNRESET']) t.equal(decideRetry({ kind: 'network', code }, context()).action, 'retry', `GET ${code}`);
+  for (const code of ['ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN', 'ECONNABORTED']) {
+    t.same(decideRetry({ kind: 'network', code }, context()), { action: 'retry', reason: 'transient', waitMs: 250 }, `GET ${code}`);
+  }
   for (const status of [400, 403, 404, 409, 422, 500]) t.same(decideRetry({ kind: 'status', status }, context()), { action: 'stop' }, `never ${status}`);
   t.same(decideRetry({ kind: 'status', status: 401 }, context()), { action: 'token-rejected' }, '401 rejects the token');
   t.same(decideRetry({ kind: 'network', code: 'ENOTFOUND' }, context()), { action: 'stop' }, 'DNS failure is not transient');
@@ -53,6 +58,7 @@ t.test('caps: attempts, single wait, total wait → give-up with the reason', as
   t.match(decideRetry({ kind: 'status', status: 429, retryAfter: '6' }, context({ policy })), { action: 'give-up', waitMs: 6000, why: /next wait of 6000 ms exceeds retryPolicy.maxSingleWaitMs 5000/ });
   t.match(decideRetry({ kind: 'status', status: 429, retryAfter: '4' }, context({ policy, attempts: 2, waitedMs: 4000 })), { action: 'give-up', why: /maxTotalWaitMs 6000 \(4000 ms waited already\)/ });
   t.equal(decideRetry({ kind: 'status', status: 429, retryAfter: '2' }, context({ policy, attempts: 2, waitedMs: 4000 })).action, 'retry', 'exactly at the total cap is allowed');
+  t.same(decideRetry({ kind: 'status', status: 429, retryAfter: '5' }, context({ policy })), { action: 'retry', reason: 'rate-limited', waitMs: 5000 }, 'exactly at the single-wait cap is allowed');
 });
 
 // Validated once, by the schema (schemas/respond-io-client-options-1.0.0.json) with the registry's Ajv: the hand-written
