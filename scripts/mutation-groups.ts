@@ -19,24 +19,24 @@ export const mutationGroups: readonly MutationGroup[] = [
     testFiles: ['test/respond-io/retry-policy.test.ts'],
   },
   {
+    name: 'stop-rule',
+    mutate: ['runtime/pipeline/stop-rule.ts', 'runtime/error-behavior.ts', 'runtime/run-result.ts'],
+    testFiles: ['test/runtime/error-behavior-table.test.ts', 'test/runtime/pipeline-parts.test.ts', 'test/runtime/pipeline.test.ts', 'test/runtime/configuration.test.ts'],
+  },
+  {
     name: 'attempt-loop',
     mutate: ['attempt-loop.ts', 'outcome-table.ts'].map(respondIo),
     testFiles: ['test/respond-io/attempt-loop.test.ts', 'test/respond-io/attempt-loop-budget.test.ts'],
   },
   {
-    name: 'pipeline',
-    mutate: ['runtime/pipeline.ts', 'runtime/pipeline/*.ts'],
-    testFiles: ['test/runtime/pipeline.test.ts', 'test/runtime/pipeline-parts.test.ts', 'test/runtime/pipeline-many-rows.test.ts'],
-  },
-  {
-    name: 'error-behavior',
-    mutate: ['runtime/error-behavior.ts', 'runtime/run-result.ts'],
-    testFiles: ['test/runtime/error-behavior-table.test.ts', 'test/runtime/pipeline.test.ts', 'test/runtime/configuration.test.ts'],
-  },
-  {
     name: 'budget',
-    mutate: ['pacer.ts', 'budget/in-process-budget.ts', 'budget/rate-budget.ts', 'budget/idle-map.ts', 'budget/redis-budget.ts', 'budget/redis-keys.ts', 'budget/with-rate-budget.ts', 'budget/redis-scripts.ts'].map(respondIo),
-    testFiles: ['test/respond-io/pacing.test.ts', 'test/respond-io/budget/*.test.ts', 'test/respond-io/attempt-loop-budget.test.ts'],
+    mutate: ['pacer.ts', 'budget/in-process-budget.ts', 'budget/rate-budget.ts', 'budget/idle-map.ts', 'budget/with-rate-budget.ts'].map(respondIo),
+    testFiles: ['test/respond-io/pacing.test.ts', 'test/respond-io/budget/in-process-budget.test.ts', 'test/respond-io/attempt-loop-budget.test.ts'],
+  },
+  {
+    name: 'secrets-auth',
+    mutate: ['runtime/secrets.ts', 'runtime/bearer-token.ts', 'hosts/http/auth.ts'],
+    testFiles: ['test/http/auth.test.ts', 'test/http/secrets.test.ts', 'test/custom-channel/server.test.ts'],
   },
   {
     name: 'identifier-columns',
@@ -49,8 +49,13 @@ export const mutationGroups: readonly MutationGroup[] = [
     testFiles: ['test/cli/run-formats.test.ts'],
   },
   {
-    name: 'secrets-auth',
-    mutate: ['runtime/secrets.ts', 'runtime/bearer-token.ts', 'hosts/http/auth.ts'],
-    testFiles: ['test/http/auth.test.ts', 'test/http/secrets.test.ts', 'test/custom-channel/server.test.ts'],
+    name: 'pipeline',
+    mutate: ['runtime/pipeline.ts', 'runtime/pipeline/*.ts', '!runtime/pipeline/stop-rule.ts'],
+    testFiles: ['test/runtime/pipeline.test.ts', 'test/runtime/pipeline-parts.test.ts', 'test/runtime/pipeline-many-rows.test.ts'],
+  },
+  {
+    name: 'redis-budget',
+    mutate: ['budget/redis-budget.ts', 'budget/redis-keys.ts', 'budget/redis-scripts.ts'].map(respondIo),
+    testFiles: ['test/respond-io/budget/redis-budget.test.ts', 'test/respond-io/budget/redis-scripts.test.ts', 'test/respond-io/budget/wiring.test.ts'],
   },
 ];

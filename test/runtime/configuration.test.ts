@@ -1,5 +1,5 @@
 import t from 'tap';
-import { errorBehaviors } from '../../runtime/error-behavior.js';
+import { defaultErrorBehavior, errorBehaviors, parseErrorBehavior } from '../../runtime/error-behavior.js';
 import { fakePlugin, TEST_TOKEN } from '../helpers/fake-connector.js';
 
 // Invariant 5: configuration errors stop the run before the first row, in every setting, with a clear error.
@@ -33,6 +33,18 @@ t.test('Error behavior accepts the seed spelling and kebab-case, and lists the a
   });
   const { result } = await plugin.run({ connector: 'fake-contact', rows, connection: { Token: TEST_TOKEN } }).collect();
   t.equal(result.errorBehavior, 'Fail and return response', 'the default');
+});
+
+t.test('parseErrorBehavior: unset is the default; the seed spelling or kebab-case in any case, trimmed; nothing else', async (t) => {
+  t.equal(defaultErrorBehavior, 'Fail and return response');
+  for (const unset of [undefined, null, '']) t.equal(parseErrorBehavior(unset), 'Fail and return response', `${JSON.stringify(unset)} is unset`);
+  t.equal(parseErrorBehavior('Fail without response'), 'Fail without response');
+  t.equal(parseErrorBehavior('fail-without-response'), 'Fail without response');
+  t.equal(parseErrorBehavior(' Do-Not-Fail-And-Return-Response '), 'Do not fail and return response', 'trimmed, any case');
+  t.equal(parseErrorBehavior('FAIL-AND-RETURN-RESPONSE'), 'Fail and return response');
+  for (const bad of ['fail without response', 'fail', 'Fail-without response', 0, true, {}]) {
+    t.throws(() => parseErrorBehavior(bad), { code: 'RC_INVALID_SETTINGS', message: /is not one of "Fail and return response" \(fail-and-return-response\)/ }, JSON.stringify(bad));
+  }
 });
 
 t.test('a configuration error never quotes the token', async (t) => {

@@ -11,6 +11,7 @@ import { ReadAhead } from '../../runtime/pipeline/read-ahead.js';
 import { runResult, statusOf } from '../../runtime/pipeline/result.js';
 import { RowSlot, SLOT_CAPACITY } from '../../runtime/pipeline/row-slot.js';
 import { endsRunAt, StopRule } from '../../runtime/pipeline/stop-rule.js';
+import { statusCodeOf, type RunFailure } from '../../runtime/run-result.js';
 
 // Each part of runPipeline on its own (runtime/pipeline/*.ts); test/runtime/pipeline.test.ts tests them together.
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -243,4 +244,15 @@ t.test('runResult: a failure wins over a cancel, a cancel over success; counts c
   t.match(cancelled, { status: 'cancelled', statusCode: 300, failure: { row: null, code: 'RC_ABORTED', message: 'engine stopped [REDACTED]' } });
   const failed = runResult({ ...base, cancelReason: 'x', failure: { row: 2, code: 'RC_INVALID_INPUT_ROW', statusCode: 400, message: 'bad' } }, (text) => text);
   t.match(failed, { status: 'failed', statusCode: 307, rowsRead: 4, rowsEmitted: 3, errorRows: 1 });
+});
+
+t.test('statusCodeOf: the platform codes of error-behavior.md — 201 no data, 307 only for an input failure', async (t) => {
+  const failure = (code: RunFailure['code']): RunFailure => ({ row: 1, code, statusCode: 400, message: 'x' });
+  t.equal(statusCodeOf('succeeded', 3, undefined), 200);
+  t.equal(statusCodeOf('succeeded', 0, undefined), 201, 'no input rows: finished with no data');
+  t.equal(statusCodeOf('succeeded with errors', 3, undefined), 202);
+  for (const code of ['RC_INVALID_INPUT_ROW', 'RC_MALFORMED_INPUT_LINE', 'RC_INVALID_IDENTIFIER'] as const) t.equal(statusCodeOf('failed', 3, failure(code)), 307, `${code}: input failed`);
+  t.equal(statusCodeOf('failed', 3, failure('RC_UPSTREAM_HTTP_ERROR')), 300, 'a connector failure');
+  t.equal(statusCodeOf('failed', 3, undefined), 300, 'a failure without a row');
+  t.equal(statusCodeOf('cancelled', 3, failure('RC_INVALID_INPUT_ROW')), 300, 'cancelled is never 307');
 });
