@@ -24,9 +24,19 @@ export const mutationGroups: readonly MutationGroup[] = [
     testFiles: ['test/runtime/error-behavior-table.test.ts', 'test/runtime/pipeline-parts.test.ts', 'test/runtime/pipeline.test.ts', 'test/runtime/configuration.test.ts'],
   },
   {
-    name: 'attempt-loop',
-    mutate: ['attempt-loop.ts', 'outcome-table.ts'].map(respondIo),
-    testFiles: ['test/respond-io/attempt-loop.test.ts', 'test/respond-io/attempt-loop-budget.test.ts'],
+    name: 'secrets-auth',
+    mutate: ['runtime/secrets.ts', 'runtime/bearer-token.ts', 'hosts/http/auth.ts'],
+    testFiles: ['test/runtime/secrets.test.ts', 'test/http/auth.test.ts', 'test/http/secrets.test.ts'],
+  },
+  {
+    name: 'outcome-table',
+    mutate: ['outcome-table.ts'].map(respondIo),
+    testFiles: ['test/respond-io/retry-policy.test.ts', 'test/respond-io/attempt-loop.test.ts'],
+  },
+  {
+    name: 'identifier-columns',
+    mutate: ['identifier.ts', 'columns.ts', 'contact-row.ts'].map(respondIo),
+    testFiles: ['test/respond-io/identifier.test.ts', 'test/connectors/get-contact.test.ts', 'test/connectors/get-message.test.ts'],
   },
   {
     name: 'budget',
@@ -34,14 +44,9 @@ export const mutationGroups: readonly MutationGroup[] = [
     testFiles: ['test/respond-io/pacing.test.ts', 'test/respond-io/budget/in-process-budget.test.ts', 'test/respond-io/attempt-loop-budget.test.ts'],
   },
   {
-    name: 'secrets-auth',
-    mutate: ['runtime/secrets.ts', 'runtime/bearer-token.ts', 'hosts/http/auth.ts'],
-    testFiles: ['test/http/auth.test.ts', 'test/http/secrets.test.ts', 'test/custom-channel/server.test.ts'],
-  },
-  {
-    name: 'identifier-columns',
-    mutate: ['identifier.ts', 'columns.ts', 'contact-row.ts'].map(respondIo),
-    testFiles: ['test/respond-io/identifier.test.ts', 'test/connectors/get-contact.test.ts', 'test/connectors/get-message.test.ts'],
+    name: 'attempt-loop',
+    mutate: ['attempt-loop.ts'].map(respondIo),
+    testFiles: ['test/respond-io/attempt-loop.test.ts', 'test/respond-io/attempt-loop-budget.test.ts'],
   },
   {
     name: 'output-writers',

@@ -1,5 +1,6 @@
 import t from 'tap';
 import { bearerTokenChecker } from '../../runtime/bearer-token.js';
+import { isLoopbackAddress } from '../../hosts/http/auth.js';
 import { buildServer } from '../../hosts/http/build-server.js';
 import { fakePlugin } from '../helpers/fake-connector.js';
 import { API_KEY, testServer, type ErrorShape } from './server-helpers.js';
@@ -72,4 +73,32 @@ t.test('the key comes from RESPONDIO_CONNECTORS_API_KEY by default', async (t) =
   t.teardown(() => app.close());
   t.equal((await app.inject({ method: 'GET', url: '/v1/connectors', headers: { authorization: 'Bearer from-the-environment-123456' } })).statusCode, 200);
   t.equal((await app.inject({ method: 'GET', url: '/v1/connectors', headers: { authorization: `Bearer ${API_KEY}` } })).statusCode, 401);
+});
+
+t.test('the Authorization header: blank is missing, any other scheme or shape is malformed; spaces around the token are allowed', async (t) => {
+  const check = bearerTokenChecker(API_KEY);
+  t.equal(check(undefined), 'missing');
+  t.equal(check('  \t'), 'missing', 'blank');
+  t.equal(check(`Basic ${API_KEY}`), 'malformed');
+  t.equal(check(`Bearer ${API_KEY} extra`), 'malformed', 'two words after the scheme');
+  t.equal(check(`x Bearer ${API_KEY}`), 'malformed', 'the scheme first');
+  t.equal(check(`Bearer  \t${API_KEY}`), 'ok', 'several blanks after the scheme');
+  t.equal(check(`Bearer ${API_KEY} \t`), 'ok', 'trailing blanks');
+  t.equal(check(`BEARER ${API_KEY}`), 'ok', 'the scheme in any case');
+});
+
+t.test('the 401 says why: no key sent, or a key that is not valid', async (t) => {
+  const s = await testServer();
+  t.teardown(() => s.app.close());
+  const message = async (headers: Record<string, string>): Promise<string> => (await s.app.inject({ method: 'GET', url: '/v1/connectors', headers })).json<ErrorShape>().error.message;
+  t.match(await message({}), /send Authorization: Bearer <API key>/);
+  t.match(await message({ authorization: 'Token abc' }), /send Authorization: Bearer <API key>/);
+  t.match(await message({ authorization: 'Bearer not-the-key-at-all' }), /the API key is not valid/);
+});
+
+t.test('loopback: 127.0.0.0/8 and ::1, also IPv4-mapped; nothing that merely contains one', async (t) => {
+  for (const address of ['127.0.0.1', '127.10.200.3', '::1', '::ffff:127.0.0.1', '::ffff:127.1.22.33']) t.ok(isLoopbackAddress(address), address);
+  for (const address of [undefined, '', '10.1.2.3', '128.0.0.1', '1127.0.0.1', '127.0.0.1.5', '127.0.0', '::2', '::10', 'fe80::1', '::ffff:10.0.0.1', '::ffff:127.0.0.1x']) {
+    t.notOk(isLoopbackAddress(address), String(address));
+  }
 });
