@@ -5,10 +5,13 @@
  * changed since. Shared settings are in stryker.config.json. Not part of `npm test`: it is slow on 2 cores.
  * `npm run mutate -- --list` prints the groups; `npm run mutate -- pipeline budget` runs those two only;
  * `--force` ignores the incremental files (a full re-run); `--scores` prints the score per file from them (no run).
+ * A group none of whose files changed since its last run (reports/stryker-incremental/<group>.inputs.json) is skipped.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
 import { Stryker } from '@stryker-mutator/core';
-import { mutationGroups } from './mutation-groups.js';
+import { mutationGroups, type MutationGroup } from './mutation-groups.js';
 
 type PartialStrykerOptions = ConstructorParameters<typeof Stryker>[0];
 
@@ -30,17 +33,27 @@ if (unknown.length > 0) {
 const selected = names.length === 0 ? mutationGroups : mutationGroups.filter((group) => names.includes(group.name));
 
 const summary: string[] = [];
+const force = args.includes('--force');
 for (const group of selected) {
   const started = Date.now();
+  const inputsFile = `reports/stryker-incremental/${group.name}.inputs.json`;
+  const inputs = JSON.stringify(inputHashes(group), null, 2) + '\n';
+  // Stryker's incremental mode still starts the checker and runs every test file once (minutes here); when neither a
+  // mutated file nor a test file changed, it would reuse every result anyway (it diffs the same files), so skip it.
+  if (!force && existsSync(inputsFile) && readFileSync(inputsFile, 'utf8') === inputs) {
+    summary.push(`${group.name}: unchanged since the last run, results reused (reports/stryker-incremental/${group.name}.json)`);
+    continue;
+  }
   const options: PartialStrykerOptions = {
     mutate: group.mutate,
     tap: { testFiles: group.testFiles },
     incrementalFile: `reports/stryker-incremental/${group.name}.json`,
-    force: args.includes('--force'),
+    force,
     htmlReporter: { fileName: `reports/mutation/${group.name}.html` },
     jsonReporter: { fileName: `reports/mutation/${group.name}.json` },
   };
   const { detected, valid } = score(await new Stryker(options).runMutationTest());
+  writeFileSync(inputsFile, inputs);
   summary.push(`${group.name}: ${percent(detected, valid)} (${detected}/${valid} detected) in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 console.log(`\nmutation score per group:\n${summary.map((line) => `  ${line}`).join('\n')}`);
@@ -71,4 +84,24 @@ function scoreTable(): string {
     }
   }
   return rows.join('\n');
+}
+
+/** sha-256 of every file a group mutates or tests: when none changed, its incremental results stand as they are. */
+function inputHashes(group: MutationGroup): Record<string, string> {
+  const hashes: Record<string, string> = {};
+  for (const file of [...expand(group.mutate), ...expand(group.testFiles)]) hashes[file] = createHash('sha256').update(readFileSync(file)).digest('hex');
+  return hashes;
+}
+
+/** The groups' patterns: a path, `dir/*.ts`-style (a `*` in the file name only), or `!path` to leave one out. */
+function expand(patterns: readonly string[]): string[] {
+  const excluded = new Set(patterns.filter((pattern) => pattern.startsWith('!')).map((pattern) => pattern.slice(1)));
+  const files = patterns
+    .filter((pattern) => !pattern.startsWith('!'))
+    .flatMap((pattern) => {
+      if (!pattern.includes('*')) return [pattern];
+      const name = new RegExp(`^${basename(pattern).split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+      return readdirSync(dirname(pattern)).filter((entry) => name.test(entry)).map((entry) => join(dirname(pattern), entry));
+    });
+  return [...new Set(files)].filter((file) => !excluded.has(file)).sort();
 }
