@@ -21,6 +21,9 @@ t.test('the outcome table, row by row, for idempotent and non-idempotent endpoin
   const rows: Array<[AttemptEnding, AttemptClass, Outcome, Outcome]> = [
     [status(200), '2xx', 'success', 'success'],
     [status(204), '2xx', 'success', 'success'],
+    [status(299), '2xx', 'success', 'success'],
+    [status(300), 'other-status', 'row-error', 'row-error'],
+    [status(199), 'other-status', 'row-error', 'row-error'],
     [status(401), '401', 'token-rejected', 'token-rejected'],
     [status(429), '429', 'pause-endpoint', 'pause-endpoint'],
     [status(449), '449', 'retry', 'retry'],
