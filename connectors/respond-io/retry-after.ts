@@ -4,8 +4,10 @@
  * in, because an HTTP-date is relative to Date.now(), not to the monotonic clock the pacer uses.
  */
 export function parseRetryAfter(value: string | readonly string[] | undefined, wallNowMs: number): number | undefined {
-  // Absent and empty need no case of their own: neither matches the number nor the date-looking test below.
-  const text = (Array.isArray(value) ? value[0] : value)?.trim() ?? '';
+  const first = Array.isArray(value) ? value[0] : value;
+  if (first === undefined) return undefined;
+  // Empty needs no case of its own: it matches neither the number nor the date-looking test below.
+  const text = first.trim();
   // Fractions are not in the RFC, but some gateways send them; honour them rather than fall back to a guess.
   if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
   // Only a date-looking text: Date.parse accepts odd things like "12" (a year).
