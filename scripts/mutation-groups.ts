@@ -36,7 +36,7 @@ export const mutationGroups: readonly MutationGroup[] = [
   {
     name: 'identifier-columns',
     mutate: ['identifier.ts', 'columns.ts', 'contact-row.ts'].map(respondIo),
-    testFiles: ['test/respond-io/identifier.test.ts', 'test/connectors/get-contact.test.ts', 'test/connectors/get-message.test.ts'],
+    testFiles: ['test/respond-io/identifier.test.ts', 'test/respond-io/columns.test.ts', 'test/connectors/get-contact.test.ts', 'test/connectors/get-message.test.ts'],
   },
   {
     name: 'budget',
