@@ -51,7 +51,7 @@ export const mutationGroups: readonly MutationGroup[] = [
   {
     name: 'output-writers',
     mutate: ['hosts/cli/output/*.ts'],
-    testFiles: ['test/cli/run-formats.test.ts'],
+    testFiles: ['test/cli/output-writers.test.ts', 'test/cli/run-formats.test.ts'],
   },
   {
     name: 'pipeline',
