@@ -12,7 +12,7 @@ export const errorBehaviors: readonly ErrorBehavior[] = [
 
 export const defaultErrorBehavior: ErrorBehavior = 'Fail and return response';
 
-const kebab = (value: string): string => value.toLowerCase().replace(/\s+/g, '-');
+const kebab = (value: string): string => value.toLowerCase().replaceAll(' ', '-');
 
 /** Accepts the seed spelling or its kebab-case (`do-not-fail-and-return-response`); anything else lists the allowed values. */
 export function parseErrorBehavior(value: unknown): ErrorBehavior {
