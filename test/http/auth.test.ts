@@ -59,6 +59,7 @@ t.test('no key: refused unless open on loopback; an open host answers loopback c
   const remote = await app.inject({ method: 'GET', url: '/v1/connectors', remoteAddress: '10.1.2.3' });
   t.equal(remote.statusCode, 401);
   t.equal(remote.json<ErrorShape>().error.code, 'RC_UNAUTHORIZED');
+  t.match(remote.json<ErrorShape>().error.message, /runs without an API key and answers loopback clients only/);
   t.equal((await app.inject({ method: 'GET', url: '/healthz', remoteAddress: '10.1.2.3' })).statusCode, 200);
 });
 
@@ -97,7 +98,7 @@ t.test('the 401 says why: no key sent, or a key that is not valid', async (t) =>
 });
 
 t.test('loopback: 127.0.0.0/8 and ::1, also IPv4-mapped; nothing that merely contains one', async (t) => {
-  for (const address of ['127.0.0.1', '127.10.200.3', '::1', '::ffff:127.0.0.1', '::ffff:127.1.22.33']) t.ok(isLoopbackAddress(address), address);
+  for (const address of ['127.0.0.1', '127.10.200.3', '127.0.0.255', '::1', '::ffff:127.0.0.1', '::ffff:127.100.22.33', '::ffff:127.1.2.254']) t.ok(isLoopbackAddress(address), address);
   for (const address of [undefined, '', '10.1.2.3', '128.0.0.1', '1127.0.0.1', '127.0.0.1.5', '127.0.0', '::2', '::10', 'fe80::1', '::ffff:10.0.0.1', '::ffff:127.0.0.1x']) {
     t.notOk(isLoopbackAddress(address), String(address));
   }
