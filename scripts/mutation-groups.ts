@@ -50,8 +50,8 @@ export const mutationGroups: readonly MutationGroup[] = [
   },
   {
     name: 'output-writers',
-    mutate: ['hosts/cli/output/*.ts'],
-    testFiles: ['test/cli/output-writers.test.ts', 'test/cli/run-formats.test.ts'],
+    mutate: ['batch/output/*.ts'],
+    testFiles: ['test/batch/output-writers.test.ts', 'test/cli/run-formats.test.ts'],
   },
   {
     name: 'pipeline',

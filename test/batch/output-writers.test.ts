@@ -1,10 +1,10 @@
 import { Writable } from 'node:stream';
 import t from 'tap';
-import { csvFormatter } from '../../hosts/cli/output/csv-writer.js';
-import { jsonArrayFormatter } from '../../hosts/cli/output/json-array-writer.js';
-import { ndjsonFormatter } from '../../hosts/cli/output/ndjson-writer.js';
-import { formatterFor } from '../../hosts/cli/output/open-output.js';
-import { finish, writeText } from '../../hosts/cli/output/write.js';
+import { csvFormatter } from '../../batch/output/csv-writer.js';
+import { jsonArrayFormatter } from '../../batch/output/json-array-writer.js';
+import { ndjsonFormatter } from '../../batch/output/ndjson-writer.js';
+import { formatterFor } from '../../batch/output/open-output.js';
+import { finish, writeText } from '../../batch/output/write.js';
 
 // The formatters and the write helper on their own (test/cli/run-formats.test.ts runs them through the CLI).
 const columns = [
