@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { journalGuard } from '../../../runtime/checkpoint/call-guard.js';
+import { failsRun, parseErrorBehavior } from '../../../runtime/error-behavior.js';
 import { acrossLegs } from '../../../batch/checkpoint/both-legs.js';
 import type { Row } from '../../../runtime/connector.js';
 import { silentLogger, type Logger } from '../../../runtime/logger.js';
@@ -145,6 +146,13 @@ export class DurableWorker {
       await finish(endedResult(plan, 'cancelled', 'RC_ABORTED', plan.cancelled));
       return;
     }
+    if (meta.stop) {
+      // An earlier leg committed the error row that fails the run (Fail and return response) and died before
+      // finishing it: the run ends as it would have, with the result that leg recorded; no later row is asked.
+      await finish(JSON.parse(meta.stop) as RunResult);
+      log.info({ runId: id }, 'durable run ended: an earlier leg had committed the row that fails it');
+      return;
+    }
     let connection: Record<string, unknown>;
     try {
       connection = this.options.vault.open((await this.redis.get(keys.connection)) ?? '');
@@ -199,6 +207,11 @@ export class DurableWorker {
       if (leg.handBack) stop(leg, HAND_BACK_REASON);
       let pending: Row[] = [];
       let committed = plan.committed;
+      // Fail and return response: an error row ends the run. It is committed after the run's result is known,
+      // together with that result (commit's stop), so a leg dying before the finish cannot let the run go on.
+      let failing: { input: number; rows: Row[] } | undefined;
+      const commit = (input: number, errorRows: number, rows: Row[], stop = ''): Promise<number> =>
+        this.redis.commitRow(keys.meta, keys.output, keys.intents, keys.outcomes, legId, input, errorRows, JSON.stringify(addStats(plan.upstream, handle.progress().upstream)), stop, ...rows.map((row) => JSON.stringify(row)));
       for await (const event of handle.events()) {
         if (event.type === 'row') {
           pending.push(event.row);
@@ -209,8 +222,12 @@ export class DurableWorker {
         // Once stopped, a row that ends in an error may be a call the stop aborted (RC_ABORTED): it is not the row's
         // answer. The leg ends at the row before it; a leg that continues the run asks that row again.
         if (leg.stopped && event.outcome === 'error-row') break;
-        const upstream = JSON.stringify(addStats(plan.upstream, handle.progress().upstream));
-        const answer = await this.redis.commitRow(keys.meta, keys.output, keys.intents, keys.outcomes, legId, event.input, event.outcome === 'error-row' ? 1 : 0, upstream, ...pending.map((row) => JSON.stringify(row)));
+        if (event.outcome === 'error-row' && failsRun(parseErrorBehavior(plan.settings['Error behavior']))) {
+          failing = { input: event.input, rows: pending };
+          pending = [];
+          continue;
+        }
+        const answer = await commit(event.input, event.outcome === 'error-row' ? 1 : 0, pending);
         pending = [];
         if (answer === NOT_OWNER) {
           handle.cancel('another worker took the run over');
@@ -222,7 +239,9 @@ export class DurableWorker {
       const result = await handle.result;
       if (leg.handBack && leg.stopped) return { outcome: 'handed back', committed };
       if (leg.stopped) return { outcome: 'ended', result: await this.cancelledAt(keys, plan, result) };
-      return { outcome: 'ended', result: this.acrossLegs(result, plan) };
+      const whole = this.acrossLegs(result, plan);
+      if (failing !== undefined && (await commit(failing.input, 1, failing.rows, JSON.stringify(whole))) === NOT_OWNER) return { outcome: 'lost' };
+      return { outcome: 'ended', result: whole };
     } finally {
       this.legs.delete(id);
     }

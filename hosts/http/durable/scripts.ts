@@ -12,17 +12,21 @@ export const NOT_OWNER = -1;
 
 /**
  * commit — appends the output rows of input row n, exactly once and in order.
- * KEYS: meta, output, intents, outcomes. ARGV: leg, n, errorRows added, upstream JSON, row JSON…
+ * KEYS: meta, output, intents, outcomes. ARGV: leg, n, errorRows added, upstream JSON, stop ('' or the run's final
+ * result JSON, when row n is the error row that stops a Fail and return response run), row JSON…
  * Only the leg that owns the run (meta.leg) commits, and only row committed + 1: a duplicate or a row out of order
  * appends nothing. The row's intent and recorded outcome are dropped with the commit (it is settled for good).
+ * A stop is kept in meta.stop with the row, so a worker that dies before finishing the run leaves it to be finished
+ * as failed by the next leg, never continued past the row that failed it.
  */
 export const commitScript = `
 if redis.call('HGET', KEYS[1], 'status') ~= 'running' or redis.call('HGET', KEYS[1], 'leg') ~= ARGV[1] then return ${NOT_OWNER} end
 local n = tonumber(ARGV[2])
 if tonumber(redis.call('HGET', KEYS[1], 'committed') or '0') ~= n - 1 then return ${NOT_NEXT} end
-for i = 5, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
+for i = 6, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
 redis.call('HSET', KEYS[1], 'committed', n, 'upstream', ARGV[4])
-redis.call('HINCRBY', KEYS[1], 'rowsEmitted', #ARGV - 4)
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'stop', ARGV[5]) end
+redis.call('HINCRBY', KEYS[1], 'rowsEmitted', #ARGV - 5)
 redis.call('HINCRBY', KEYS[1], 'errorRows', tonumber(ARGV[3]))
 redis.call('SREM', KEYS[3], ARGV[2])
 redis.call('HDEL', KEYS[4], ARGV[2])

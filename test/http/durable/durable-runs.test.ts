@@ -151,6 +151,37 @@ t.test('a non-idempotent connector: a row in flight when the run was handed back
   t.match((out[5] ?? {}) as object, { Message: /row 6 may have been sent .* outcome is unknown/ }, 'row 6 says why (RC_OUTCOME_UNKNOWN)');
 });
 
+t.test('Fail and return response: the run ends failed at its error row, which is committed with the result; no later row', async (t) => {
+  const redis = await redisFixture(t);
+  const a = redis.closeFirst(await durableServer(redis.server, { worker: false }));
+  const b = redis.closeFirst(await durableServer(redis.server, { fake: { delay: () => 1 } }));
+  const rows = ids('id:1', 'id:2', 'id:3', 'fail:404', 'id:5', 'id:6', 'id:7', 'id:8');
+  const response = await a.request({ method: 'POST', url: '/v1/runs', payload: { connector: 'fake-contact', settings: { 'Error behavior': 'Fail and return response' }, rows, concurrency: 1 } });
+  const started = response.json<View>();
+  const done = await ended(a, started.id);
+  t.match(done, { status: 'failed', result: { status: 'failed', rowsEmitted: 4, errorRows: 1, failure: { row: 4, statusCode: 404 } } });
+  t.same((await allRows(a, started.id)).map((r) => r.StatusCode), [200, 200, 200, 404], 'rows 1-4, the error row last');
+  t.same(b.calls, ['id:1', 'id:2', 'id:3', 'fail:404'], 'no row after the failing one was called');
+  const stop = JSON.parse((await redis.client.hget(`respondio:run:{${started.id}}:meta`, 'stop')) ?? '{}') as { status?: string; failure?: { row?: number } };
+  t.match(stop, { status: 'failed', failure: { row: 4 } }, 'the result was committed with the error row');
+});
+
+t.test('a leg that committed the failing row and died before finishing: the next leg ends the run failed, calls nothing', async (t) => {
+  const redis = await redisFixture(t);
+  const a = redis.closeFirst(await durableServer(redis.server, { worker: false }));
+  const rows = ids('id:1', 'fail:404', 'id:3');
+  const response = await a.request({ method: 'POST', url: '/v1/runs', payload: { connector: 'fake-contact', settings: { 'Error behavior': 'Fail and return response' }, rows } });
+  const started = response.json<View>();
+  // The state such a leg leaves: rows 1-2 committed, the stop recorded with them, the run still 'running'.
+  const meta = `respondio:run:{${started.id}}:meta`;
+  const recorded = { ...(await view(a, started.id)), status: 'failed', statusCode: 300, rowsRead: 2, rowsEmitted: 2, errorRows: 1, failure: { row: 2, code: 'RC_NOT_FOUND', statusCode: 404, message: 'row 2: not found' } };
+  await redis.client.hset(meta, 'committed', 2, 'rowsEmitted', 2, 'errorRows', 1, 'stop', JSON.stringify(recorded));
+  const b = redis.closeFirst(await durableServer(redis.server, { fake: { delay: () => 1 } }));
+  const done = await ended(a, started.id);
+  t.match(done, { status: 'failed', result: { status: 'failed', failure: { row: 2, code: 'RC_NOT_FOUND' } } });
+  t.same(b.calls, [], 'row 3 was not asked: the run had failed at row 2');
+});
+
 t.test('operations: /readyz says durable and turns 503 when Redis is gone; metrics show the queue and runs by state', async (t) => {
   const redis = await redisFixture(t);
   const a = redis.closeFirst(await durableServer(redis.server, { worker: false }));
