@@ -5,8 +5,9 @@ import { earlierCalls } from '../../../hosts/http/durable/redis-intent-log.js';
 import { durableServer, dumpRedis, OTHER_KEY, redisFixture, until, type View } from './helpers.js';
 
 const settings = { 'Error behavior': 'Do not fail and return response' };
-const start = async (s: TestServer, rows: object[], concurrency = 2): Promise<View> => {
-  const response = await s.request({ method: 'POST', url: '/v1/runs', payload: { connector: 'fake-contact', settings, rows, concurrency } });
+const failAndReturn = { 'Error behavior': 'Fail and return response' };
+const start = async (s: TestServer, rows: object[], concurrency = 2, runSettings: object = settings): Promise<View> => {
+  const response = await s.request({ method: 'POST', url: '/v1/runs', payload: { connector: 'fake-contact', settings: runSettings, rows, concurrency } });
   if (response.statusCode !== 202) throw new Error(`start: ${response.statusCode} ${response.body}`);
   return response.json<View>();
 };
@@ -156,8 +157,7 @@ t.test('Fail and return response: the run ends failed at its error row, which is
   const a = redis.closeFirst(await durableServer(redis.server, { worker: false }));
   const b = redis.closeFirst(await durableServer(redis.server, { fake: { delay: () => 1 } }));
   const rows = ids('id:1', 'id:2', 'id:3', 'fail:404', 'id:5', 'id:6', 'id:7', 'id:8');
-  const response = await a.request({ method: 'POST', url: '/v1/runs', payload: { connector: 'fake-contact', settings: { 'Error behavior': 'Fail and return response' }, rows, concurrency: 1 } });
-  const started = response.json<View>();
+  const started = await start(a, rows, 1, failAndReturn);
   const done = await ended(a, started.id);
   t.match(done, { status: 'failed', result: { status: 'failed', rowsEmitted: 4, errorRows: 1, failure: { row: 4, statusCode: 404 } } });
   t.same((await allRows(a, started.id)).map((r) => r.StatusCode), [200, 200, 200, 404], 'rows 1-4, the error row last');
@@ -170,8 +170,7 @@ t.test('a leg that committed the failing row and died before finishing: the next
   const redis = await redisFixture(t);
   const a = redis.closeFirst(await durableServer(redis.server, { worker: false }));
   const rows = ids('id:1', 'fail:404', 'id:3');
-  const response = await a.request({ method: 'POST', url: '/v1/runs', payload: { connector: 'fake-contact', settings: { 'Error behavior': 'Fail and return response' }, rows } });
-  const started = response.json<View>();
+  const started = await start(a, rows, 2, failAndReturn);
   // The state such a leg leaves: rows 1-2 committed, the stop recorded with them, the run still 'running'.
   const meta = `respondio:run:{${started.id}}:meta`;
   const recorded = { ...(await view(a, started.id)), status: 'failed', statusCode: 300, rowsRead: 2, rowsEmitted: 2, errorRows: 1, failure: { row: 2, code: 'RC_NOT_FOUND', statusCode: 404, message: 'row 2: not found' } };
