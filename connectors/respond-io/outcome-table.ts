@@ -40,20 +40,29 @@ export interface OutcomeRule {
   notIdempotent: Outcome;
   /** How long a 'retry' waits. */
   wait?: 'queued' | 'backoff';
-  why: string;
 }
 
+// Each rule's reason is the comment above it (the loop needs only the outcomes; a reason nobody reads is not data).
 export const OUTCOME_TABLE: Readonly<Record<AttemptClass, OutcomeRule>> = Object.freeze({
-  '2xx': { idempotent: 'success', notIdempotent: 'success', why: 'accepted' },
+  // Accepted.
+  '2xx': { idempotent: 'success', notIdempotent: 'success' },
   // 403 is not here on purpose: it can mean "no permission on this one contact", which is one row's problem.
-  '401': { idempotent: 'token-rejected', notIdempotent: 'token-rejected', why: 'the token is wrong for every row' },
-  '429': { idempotent: 'pause-endpoint', notIdempotent: 'pause-endpoint', why: 'refused, not processed: safe to repeat' },
-  '449': { idempotent: 'retry', notIdempotent: 'retry', wait: 'queued', why: 'refused while the resource is being created: safe to repeat' },
-  'transient-status': { idempotent: 'retry', notIdempotent: 'row-error', wait: 'backoff', why: 'may have been processed: repeat only what is idempotent' },
-  'other-status': { idempotent: 'row-error', notIdempotent: 'row-error', why: 'repeating would get the same answer' },
-  'network-maybe-sent': { idempotent: 'retry', notIdempotent: 'row-error', wait: 'backoff', why: 'may have reached the server: repeat only what is idempotent' },
-  'network-not-sent': { idempotent: 'retry', notIdempotent: 'retry', wait: 'backoff', why: 'never reached the server: safe to repeat' },
-  'network-other': { idempotent: 'row-error', notIdempotent: 'row-error', why: 'will not fix itself within a row' },
+  // The token is wrong for every row.
+  '401': { idempotent: 'token-rejected', notIdempotent: 'token-rejected' },
+  // Refused, not processed: safe to repeat.
+  '429': { idempotent: 'pause-endpoint', notIdempotent: 'pause-endpoint' },
+  // Refused while the resource is being created: safe to repeat.
+  '449': { idempotent: 'retry', notIdempotent: 'retry', wait: 'queued' },
+  // May have been processed: repeat only what is idempotent.
+  'transient-status': { idempotent: 'retry', notIdempotent: 'row-error', wait: 'backoff' },
+  // Repeating would get the same answer.
+  'other-status': { idempotent: 'row-error', notIdempotent: 'row-error' },
+  // May have reached the server: repeat only what is idempotent.
+  'network-maybe-sent': { idempotent: 'retry', notIdempotent: 'row-error', wait: 'backoff' },
+  // Never reached the server: safe to repeat.
+  'network-not-sent': { idempotent: 'retry', notIdempotent: 'retry', wait: 'backoff' },
+  // Will not fix itself within a row.
+  'network-other': { idempotent: 'row-error', notIdempotent: 'row-error' },
 });
 
 /**
