@@ -16,12 +16,12 @@ export function numberOrNull(value: unknown): number | null {
 /** String columns fed by ids that respond.io sends as a number or a string (messageId, channelMessageId). */
 export function idString(value: unknown): string | null {
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (Number.isFinite(value)) return String(value); // false for anything but a number: Number.isFinite does not coerce
   return null;
 }
 
 /** JSON columns (JSON v1.0.0 allows any value but null): null and undefined become a null column. */
-export const json = (value: unknown): JsonValue | null => (value === undefined || value === null ? null : (value as JsonValue));
+export const json = (value: unknown): JsonValue | null => (value ?? null) as JsonValue | null;
 
 /** Unix seconds → ISO-8601 (the DateTime column); missing or not a finite number → null. */
 export function isoFromUnixSeconds(value: unknown): string | null {

@@ -46,7 +46,7 @@ export function parseIdentifier(raw: unknown): ContactIdentifier {
 
 /** MessageID must be a positive integer written as a string (numbers are tolerated). Else 400, no request. */
 export function parseMessageId(raw: unknown): string {
-  const text = typeof raw === 'number' && Number.isSafeInteger(raw) ? String(raw) : raw;
+  const text = Number.isSafeInteger(raw) ? String(raw) : raw; // only a number is a safe integer (no coercion)
   if (typeof text !== 'string' || !/^[1-9][0-9]{0,17}$/.test(text)) {
     const got = typeof text === 'string' ? show(text) : text === null ? 'null' : typeof text;
     throw new RowError('RC_INVALID_INPUT_ROW', 400, `MessageID must be a positive integer (e.g. "1262965213"), got ${got}`);
