@@ -120,6 +120,6 @@ async function cutBack(path: string, bytes: number, names: BatchNames): Promise<
  * fsync of a device or a pipe named as the output (`-o /dev/null`, `-o /dev/stdout` into a pipe) fails with EINVAL
  * (or ENOTSUP): such an output keeps nothing to make durable, so there is nothing to wait for.
  */
-function unsyncable(error: NodeJS.ErrnoException): boolean {
+export function unsyncable(error: NodeJS.ErrnoException): boolean {
   return error.code === 'EINVAL' || error.code === 'ENOTSUP';
 }
