@@ -65,12 +65,12 @@ export class EndpointLimiter {
    * subtracted it got 429s from a few ms of arrival jitter.
    */
   noteSent(sentAt: number): void {
-    if (sentAt > this.lastWriteAt) this.lastWriteAt = sentAt;
-    // Kept in order even if two notes arrive out of order; anything a second older than the newest is of no use.
-    let index = this.writes.length;
-    while (index > 0 && (this.writes[index - 1] as number) > sentAt) index -= 1;
-    this.writes.splice(index, 0, sentAt);
-    while (this.writes.length > 0 && this.lastWriteAt - (this.writes[0] as number) > SERVER_WINDOW_MS) this.writes.shift();
+    this.lastWriteAt = Math.max(this.lastWriteAt, sentAt);
+    // Kept in order even if two notes arrive out of order (almost always already in order: one pass); anything a
+    // second older than the newest is of no use. The newest is lastWriteAt itself, so the trim never empties the log.
+    this.writes.push(sentAt);
+    this.writes.sort((a, b) => a - b);
+    while (this.lastWriteAt - (this.writes[0] as number) > SERVER_WINDOW_MS) this.writes.shift();
   }
 
   /** Sends written in (from, to] (ms, this clock), from the last second's log. */
@@ -92,9 +92,12 @@ export class EndpointLimiter {
     return this.queue.length;
   }
 
-  /** Since when nothing has happened here (no waiter, no pause running); undefined while busy. */
+  /**
+   * Since when nothing has happened here (no waiter, no pause running); undefined while busy. A queued waiter always
+   * has the pump running (acquire starts it; it stops only with the queue empty), so `pumping` covers the queue too.
+   */
   idleSince(): number | undefined {
-    if (this.queue.length > 0 || this.pumping || this.pauseRemainingMs() > 0) return undefined;
+    if (this.pumping || this.pauseRemainingMs() > 0) return undefined;
     return Math.max(this.createdAt, this.lastSendAt, this.lastWriteAt, this.pausedUntil);
   }
 
