@@ -41,7 +41,14 @@ export const mutationGroups: readonly MutationGroup[] = [
   {
     name: 'budget',
     mutate: ['pacer.ts', 'budget/in-process-budget.ts', 'budget/rate-budget.ts', 'budget/idle-map.ts', 'budget/with-rate-budget.ts'].map(respondIo),
-    testFiles: ['test/respond-io/pacing.test.ts', 'test/respond-io/budget/in-process-budget.test.ts', 'test/respond-io/attempt-loop-budget.test.ts'],
+    testFiles: [
+      'test/respond-io/pacing.test.ts',
+      'test/respond-io/pacer-limiter.test.ts',
+      'test/respond-io/budget/idle-map.test.ts',
+      'test/respond-io/budget/in-process-budget.test.ts',
+      'test/respond-io/budget/with-rate-budget.test.ts',
+      'test/respond-io/attempt-loop-budget.test.ts',
+    ],
   },
   {
     name: 'attempt-loop',

@@ -64,3 +64,18 @@ t.test('in-process budget: the pacer behind the RateBudget interface, shared wit
   await t.rejects(endpoint.acquire(10, controller.signal), { message: 'row cancelled' });
   await budget.close();
 });
+
+t.test('in-process budget: a ticket counts the sends written in the second up to its own, itself included', async (t) => {
+  const clock = new FakeClock({ start: 10_000 });
+  const endpoint = new InProcessRateBudget(clock, new LimiterRegistry(clock)).endpoint('org', E);
+  const earlier = [await endpoint.gate(10), await endpoint.gate(10), await endpoint.gate(10)];
+  [10_000, 10_001, 10_500].forEach((at, i) => earlier[i]?.noteSent(at));
+  const ticket = await endpoint.gate(10);
+  t.equal(ticket.windowCount?.(), undefined, 'not known before its send');
+  ticket.noteSent(11_000);
+  t.equal(ticket.windowCount?.(), 3, 'the sends at 10 001, 10 500 and its own at 11 000; not the one at 10 000, a second before');
+  const later = await endpoint.gate(10);
+  later.noteSent(11_200);
+  t.equal(ticket.windowCount?.(), 3, 'counted at its socket write: a later send does not change it');
+  t.equal(later.windowCount?.(), 3, '10 500, 11 000, 11 200');
+});
