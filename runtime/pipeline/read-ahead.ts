@@ -85,7 +85,8 @@ export class ReadAhead<T> {
   /** The next row in input order, if one was read; makes room for the reader. */
   shift(): T | undefined {
     const item = this.queue.shift();
-    if (item !== undefined) this.spaceAvailable.notify();
+    // Unconditional: a reader only waits while the queue is full, and notify() is free when nobody waits.
+    this.spaceAvailable.notify();
     return item;
   }
 

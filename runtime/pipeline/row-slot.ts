@@ -70,7 +70,8 @@ export class RowSlot {
   /** Consumer: the next row the connector yielded, if one is waiting. */
   take(): Row | undefined {
     const row = this.buffered?.shift();
-    if (row !== undefined) this.notifyProducer();
+    // Unconditional: a producer only waits while the slot is full, so an empty take() finds nobody to wake.
+    this.notifyProducer();
     return row;
   }
 
