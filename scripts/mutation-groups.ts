@@ -63,7 +63,7 @@ export const mutationGroups: readonly MutationGroup[] = [
   {
     name: 'pipeline',
     mutate: ['runtime/pipeline.ts', 'runtime/pipeline/*.ts', '!runtime/pipeline/stop-rule.ts'],
-    testFiles: ['test/runtime/pipeline.test.ts', 'test/runtime/pipeline-parts.test.ts', 'test/runtime/pipeline-many-rows.test.ts', 'test/runtime/pipeline-rows.test.ts'],
+    testFiles: ['test/runtime/pipeline.test.ts', 'test/runtime/pipeline-parts.test.ts', 'test/runtime/pipeline-many-rows.test.ts', 'test/runtime/pipeline-rows.test.ts', 'test/runtime/pipeline-core.test.ts'],
   },
   {
     name: 'redis-budget',
