@@ -26,8 +26,9 @@ export function statusOf(facts: Pick<ResultFacts, 'failure' | 'cancelReason' | '
 /** The run result (error-behavior.md, "Run result"). */
 export function runResult(facts: ResultFacts, redact: (text: string) => string): RunResult {
   const status = statusOf(facts);
+  // Past `facts.failure ??`, a cancel reason is exactly status 'cancelled' (statusOf): no fallback text to keep.
   const failure =
-    facts.failure ?? (status === 'cancelled' ? { row: null, code: 'RC_ABORTED' as const, statusCode: null, message: redact(facts.cancelReason ?? 'cancelled') } : undefined);
+    facts.failure ?? (facts.cancelReason !== undefined ? { row: null, code: 'RC_ABORTED' as const, statusCode: null, message: redact(facts.cancelReason) } : undefined);
   return {
     connector: facts.connector,
     errorBehavior: facts.behavior,
