@@ -1,0 +1,78 @@
+import nock from 'nock';
+import t from 'tap';
+import { createRespondIoClient } from '../../connectors/respond-io/client.js';
+import { FakeClock } from '../helpers/fake-clock.js';
+import { capturingLogger } from '../reliability/fault-harness.js';
+
+// The attempt loop's details seen from outside: counters, log lines, waits on the clock, error causes.
+nock.disableNetConnect();
+t.teardown(() => nock.enableNetConnect());
+t.afterEach(() => nock.cleanAll());
+
+const API = 'https://api.respond.io';
+const TOKEN = 'tok_FAKE_loop_details_5e6f';
+const networkError = (code: string, message: string): Error => Object.assign(new Error(message), { code });
+
+function client(logger = capturingLogger()) {
+  const clock = new FakeClock({ autoAdvance: true });
+  const api = createRespondIoClient({ token: TOKEN, baseUrl: `${API}/v2`, clock, random: () => 0.5, logger, pacing: false, retryPolicy: { maxAttempts: 3 } });
+  t.teardown(() => api.close());
+  return { api, clock, logger, lines: () => logger.lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
+}
+
+t.test('a 429 then a 200: one rate-limited answer counted, the retry logged with its fields', async (t) => {
+  const { api, lines } = client();
+  const scope = nock(API).get('/v2/contact/id:1').reply(429, { message: 'slow down' }, { 'Retry-After': '2' }).get('/v2/contact/id:1').reply(200, { id: 1 });
+  t.same(await api.getContact('id:1'), { id: 1 });
+  scope.done();
+  t.equal(api.stats().rateLimited, 1, 'only the 429 counts as rate-limited');
+  const retried = lines().filter((line) => line.msg === 'respond.io call will be retried');
+  t.equal(retried.length, 1, 'one retry logged');
+  t.match(retried[0], { level: 'debug', endpoint: 'GET /contact/{identifier}', attempt: 1, reason: 'rate-limited', waitMs: 2000 }, 'the retry line names endpoint, attempt, reason, wait');
+  t.match(String(retried[0]?.last), /429/, 'the last answer is named');
+});
+
+t.test('a 503 on an idempotent call waits on the clock (not in the budget), then succeeds', async (t) => {
+  const { api, clock } = client();
+  const scope = nock(API).get('/v2/contact/id:1').reply(503, { message: 'busy' }).get('/v2/contact/id:1').reply(200, { id: 1 });
+  t.same(await api.getContact('id:1'), { id: 1 });
+  scope.done();
+  t.equal(clock.requested.length, 1, 'one sleep for the one retry');
+  t.ok((clock.requested[0] ?? 0) > 0, 'a positive backoff was slept');
+  t.equal(api.stats().rateLimited, 0, 'a 503 is not rate-limited');
+});
+
+t.test('a 300 answer is not a success', async (t) => {
+  const { api } = client();
+  const scope = nock(API).get('/v2/contact/id:1').reply(300, { message: 'multiple' });
+  await t.rejects(api.getContact('id:1'), { code: 'RC_UPSTREAM_HTTP_ERROR', statusCode: 300 });
+  scope.done();
+});
+
+t.test('a 401 is logged once as an error naming the endpoint and status, without the token', async (t) => {
+  const { api, lines, logger } = client();
+  const scope = nock(API).get('/v2/contact/id:1').reply(401, { message: 'bad token' });
+  await t.rejects(api.getContact('id:1'), { code: 'RC_TOKEN_REJECTED' });
+  scope.done();
+  const errors = lines().filter((line) => line.level === 'error');
+  t.equal(errors.length, 1);
+  t.match(errors[0], { endpoint: 'GET /contact/{identifier}', status: 401, msg: /rejected the token: no further request/ });
+  t.notOk(logger.lines.join('\n').includes(TOKEN), 'the token is never logged');
+});
+
+t.test('no response: the error keeps a scrubbed cause; giving up keeps the last error as cause', async (t) => {
+  const { api } = client();
+  const scope = nock(API).post('/v2/contact/id:1/tag').replyWithError(networkError('ECONNRESET', 'socket hang up'));
+  const error = (await api.call({ method: 'POST', path: '/contact/{identifier}/tag', idempotent: false }, { params: { identifier: 'id:1' }, body: { tags: ['a'] } }).catch((e: unknown) => e)) as Error & { code?: string };
+  scope.done();
+  t.equal(error.code, 'RC_UPSTREAM_NO_RESPONSE');
+  t.ok(error.cause instanceof Error, 'the network error is kept as cause');
+  t.notOk(JSON.stringify(error.cause, Object.getOwnPropertyNames(error.cause ?? {})).includes(TOKEN), 'the cause holds no token');
+
+  const again = nock(API).get('/v2/contact/id:1').times(3).replyWithError(networkError('ECONNREFUSED', 'connect refused'));
+  const gaveUp = (await api.getContact('id:1').catch((e: unknown) => e)) as Error & { code?: string };
+  again.done();
+  t.equal(gaveUp.code, 'RC_RETRY_BUDGET_EXHAUSTED');
+  t.match(gaveUp.message, /no response \(ECONNREFUSED\)/, 'the last ending is named');
+  t.match(gaveUp.cause, { code: 'RC_UPSTREAM_NO_RESPONSE' }, 'the last error is the cause');
+});
