@@ -13,19 +13,21 @@ const API = 'https://api.respond.io';
 const TOKEN = 'tok_FAKE_loop_details_5e6f';
 const networkError = (code: string, message: string): Error => Object.assign(new Error(message), { code });
 
-function client(logger = capturingLogger()) {
+function client(logger = capturingLogger(), maxSingleWaitMs = 60_000) {
   const clock = new FakeClock({ autoAdvance: true });
-  const api = createRespondIoClient({ token: TOKEN, baseUrl: `${API}/v2`, clock, random: () => 0.5, logger, pacing: false, retryPolicy: { maxAttempts: 3 } });
+  const api = createRespondIoClient({ token: TOKEN, baseUrl: `${API}/v2`, clock, random: () => 0.5, logger, pacing: false, retryPolicy: { maxAttempts: 3, maxSingleWaitMs } });
   t.teardown(() => api.close());
   return { api, clock, logger, lines: () => logger.lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
 }
 
 t.test('a 429 then a 200: one rate-limited answer counted, the retry logged with its fields', async (t) => {
-  const { api, lines } = client();
+  const { api, lines, clock } = client();
   const scope = nock(API).get('/v2/contact/id:1').reply(429, { message: 'slow down' }, { 'Retry-After': '2' }).get('/v2/contact/id:1').reply(200, { id: 1 });
   t.same(await api.getContact('id:1'), { id: 1 });
   scope.done();
   t.equal(api.stats().rateLimited, 1, 'only the 429 counts as rate-limited');
+  t.same(clock.requested, [2000], 'the unpaced retry waited out the pause once, before it was admitted');
+  t.equal(api.stats().rateLimitWaitMs, 2000, 'that wait is counted as rate-limit wait');
   const retried = lines().filter((line) => line.msg === 'respond.io call will be retried');
   t.equal(retried.length, 1, 'one retry logged');
   t.match(retried[0], { level: 'debug', endpoint: 'GET /contact/{identifier}', attempt: 1, reason: 'rate-limited', waitMs: 2000 }, 'the retry line names endpoint, attempt, reason, wait');
@@ -75,4 +77,34 @@ t.test('no response: the error keeps a scrubbed cause; giving up keeps the last 
   t.equal(gaveUp.code, 'RC_RETRY_BUDGET_EXHAUSTED');
   t.match(gaveUp.message, /no response \(ECONNREFUSED\)/, 'the last ending is named');
   t.match(gaveUp.cause, { code: 'RC_UPSTREAM_NO_RESPONSE' }, 'the last error is the cause');
+});
+
+t.test('an endpoint paused for longer than maxSingleWaitMs fails the next call at once, without a request', async (t) => {
+  const { api } = client(capturingLogger(), 5000);
+  const scope = nock(API).get('/v2/contact/id:1').reply(429, { message: 'slow down' }, { 'Retry-After': '10' });
+  await t.rejects(api.getContact('id:1'), { code: 'RC_RETRY_BUDGET_EXHAUSTED', statusCode: 429 }, 'the 429 itself: its wait is past the cap');
+  scope.done();
+  // No interceptor left: a request would fail as RC_UPSTREAM_NO_RESPONSE.
+  await t.rejects(api.getContact('id:1'), { code: 'RC_RETRY_BUDGET_EXHAUSTED', statusCode: 429, message: /GET \/contact\/\{identifier\} is paused by respond.io \(429 Retry-After\) for 10000 ms more, longer than retryPolicy.maxSingleWaitMs 5000/ });
+  t.equal(api.stats().requests, 1, 'only the first call sent a request');
+});
+
+t.test('aborts: the message carries the reason; in flight, the transport error is kept as cause', async (t) => {
+  const { api } = client();
+  const before = new AbortController();
+  before.abort('operator stop');
+  const early = (await api.getContact('id:1', before.signal).catch((e: unknown) => e)) as Error & { code?: string };
+  t.match(early, { code: 'RC_ABORTED', statusCode: 500, message: 'request cancelled: operator stop' });
+  t.equal(early.cause, undefined, 'nothing was sent: no cause');
+
+  const during = new AbortController();
+  const scope = nock(API).get('/v2/contact/id:1').reply(() => {
+    during.abort(new Error('row cancelled'));
+    return [200, '{}'];
+  });
+  // Not idempotent: sent past the coalescer, straight through the loop.
+  const late = (await api.call({ method: 'GET', path: '/contact/{identifier}', idempotent: false }, { params: { identifier: 'id:1' } }, { signal: during.signal }).catch((e: unknown) => e)) as Error & { code?: string };
+  scope.done();
+  t.match(late, { code: 'RC_ABORTED', statusCode: 500, message: 'request cancelled: row cancelled' });
+  t.ok(late.cause instanceof Error, 'the transport error is the cause');
 });
