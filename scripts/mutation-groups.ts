@@ -53,7 +53,7 @@ export const mutationGroups: readonly MutationGroup[] = [
   {
     name: 'attempt-loop',
     mutate: ['attempt-loop.ts'].map(respondIo),
-    testFiles: ['test/respond-io/attempt-loop.test.ts', 'test/respond-io/attempt-loop-budget.test.ts', 'test/respond-io/attempt-loop-details.test.ts'],
+    testFiles: ['test/respond-io/attempt-loop.test.ts', 'test/respond-io/attempt-loop-budget.test.ts', 'test/respond-io/attempt-loop-details.test.ts', 'test/respond-io/client-status.test.ts', 'test/custom-channel/webhook-client.test.ts'],
   },
   {
     name: 'output-writers',
