@@ -13,9 +13,10 @@ const API = 'https://api.respond.io';
 const TOKEN = 'tok_FAKE_loop_details_5e6f';
 const networkError = (code: string, message: string): Error => Object.assign(new Error(message), { code });
 
-function client(logger = capturingLogger(), maxSingleWaitMs = 60_000) {
+function client(logger = capturingLogger(), maxSingleWaitMs = 60_000, extra: { maxTotalWaitMs?: number; maxResponseBytes?: number } = {}) {
   const clock = new FakeClock({ autoAdvance: true });
-  const api = createRespondIoClient({ token: TOKEN, baseUrl: `${API}/v2`, clock, random: () => 0.5, logger, pacing: false, retryPolicy: { maxAttempts: 3, maxSingleWaitMs } });
+  const { maxTotalWaitMs = 120_000, ...more } = extra;
+  const api = createRespondIoClient({ token: TOKEN, baseUrl: `${API}/v2`, clock, random: () => 0.5, logger, pacing: false, retryPolicy: { maxAttempts: 5, maxSingleWaitMs, maxTotalWaitMs }, ...more });
   t.teardown(() => api.close());
   return { api, clock, logger, lines: () => logger.lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
 }
@@ -71,7 +72,7 @@ t.test('no response: the error keeps a scrubbed cause; giving up keeps the last 
   t.ok(error.cause instanceof Error, 'the network error is kept as cause');
   t.notOk(JSON.stringify(error.cause, Object.getOwnPropertyNames(error.cause ?? {})).includes(TOKEN), 'the cause holds no token');
 
-  const again = nock(API).get('/v2/contact/id:1').times(3).replyWithError(networkError('ECONNREFUSED', 'connect refused'));
+  const again = nock(API).get('/v2/contact/id:1').times(5).replyWithError(networkError('ECONNREFUSED', 'connect refused'));
   const gaveUp = (await api.getContact('id:1').catch((e: unknown) => e)) as Error & { code?: string };
   again.done();
   t.equal(gaveUp.code, 'RC_RETRY_BUDGET_EXHAUSTED');
@@ -107,4 +108,20 @@ t.test('aborts: the message carries the reason; in flight, the transport error i
   scope.done();
   t.match(late, { code: 'RC_ABORTED', statusCode: 500, message: 'request cancelled: row cancelled' });
   t.ok(late.cause instanceof Error, 'the transport error is the cause');
+});
+
+t.test('the waits of one call add up against maxTotalWaitMs', async (t) => {
+  const { api } = client(capturingLogger(), 60_000, { maxTotalWaitMs: 3000 });
+  const scope = nock(API).get('/v2/contact/id:1').times(2).reply(429, { message: 'slow down' }, { 'Retry-After': '2' });
+  await t.rejects(api.getContact('id:1'), { code: 'RC_RETRY_BUDGET_EXHAUSTED', message: /waiting 2000 ms more would pass retryPolicy.maxTotalWaitMs 3000 \(2000 ms waited already\)/ });
+  scope.done();
+});
+
+t.test('a body of exactly maxResponseBytes is accepted', async (t) => {
+  const { api } = client(capturingLogger(), 60_000, { maxResponseBytes: 1024 });
+  const body = JSON.stringify({ id: 1, n: 'a'.repeat(1024 - 15) });
+  t.equal(body.length, 1024);
+  const scope = nock(API).get('/v2/contact/id:1').reply(200, body, { 'Content-Type': 'application/json' });
+  t.same(await api.getContact('id:1'), { id: 1, n: 'a'.repeat(1024 - 15) });
+  scope.done();
 });
