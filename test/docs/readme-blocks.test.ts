@@ -182,7 +182,7 @@ for (const file of READMES) {
       t.equal(outcome.exitCode, 0, `${name} runs and exits 0`, { stdout: outcome.stdout.slice(-2000), stderr: outcome.stderr.slice(-2000) });
       if (outcome.exitCode !== 0) break;
       for (const expected of expectedOutputs(code)) {
-        t.equal(missingFragment(outcome.stdout, expected), undefined, `${name} prints ${expected.comment}`, { found: outcome.stdout.slice(0, 2000) });
+        t.equal(missingFragment(outcome.stdout, expected), undefined, `${name} prints ${expected.comment}`, { stdout: outcome.stdout.slice(0, 2000) });
       }
     }
     afterChecks[file]?.(t, cwd, printed);
