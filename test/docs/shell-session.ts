@@ -3,7 +3,8 @@
  * by the next), each under `set -e` so every command of a block must succeed. `respondio-connectors` and
  * `npx respondio-connectors` are this checkout's CLI from the sources, every CLI and curl call has a time bound, and
  * a `background` block (a server the reader starts in a second terminal) runs in its own process group with the
- * session's exported variables, until stop() sends it SIGTERM.
+ * session's exported variables, until stop() sends it SIGTERM. A background block's CLI has no time bound: the
+ * simulator a README starts first must outlive every later block (a bound there once killed it mid-README under load).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -12,15 +13,17 @@ import { join } from 'node:path';
 
 const COMMAND_TIMEOUT_S = 60;
 
-function preamble(root: string): string {
+/** The functions a block runs with; `commandTimeoutS` undefined: the CLI runs until it ends or is stopped. */
+function preamble(root: string, commandTimeoutS: number | undefined): string {
   const entry = JSON.stringify(join(root, 'hosts/cli/entry.ts'));
   // tsx by its URL: `--import tsx` would be resolved from the temp folder, which has no node_modules.
   const tsx = JSON.stringify(import.meta.resolve('tsx'));
+  const bound = commandTimeoutS === undefined ? '' : `timeout --foreground -k 5 ${commandTimeoutS} `;
   return [
-    `respondio-connectors() { timeout --foreground -k 5 ${COMMAND_TIMEOUT_S} node --import ${tsx} ${entry} "$@"; }`,
+    `respondio-connectors() { ${bound}node --import ${tsx} ${entry} "$@"; }`,
     'npx() { if [ "$1" = respondio-connectors ]; then shift; respondio-connectors "$@"; else echo "docs-test: npx $1 is not run here; mark the block skip" >&2; return 127; fi; }',
     'npm() { echo "docs-test: npm $* is not run here; mark the block skip" >&2; return 127; }',
-    `curl() { command curl --max-time ${COMMAND_TIMEOUT_S} "$@"; }`,
+    `curl() { command curl --max-time ${commandTimeoutS ?? COMMAND_TIMEOUT_S} "$@"; }`,
     'export -f respondio-connectors npx npm curl',
     '',
   ].join('\n');
@@ -44,8 +47,10 @@ export class ShellSession {
     private readonly cwd: string,
     private readonly env: NodeJS.ProcessEnv,
     root: string,
+    commandTimeoutS = COMMAND_TIMEOUT_S,
   ) {
-    writeFileSync(join(cwd, '.docs-test-preamble.sh'), preamble(root));
+    writeFileSync(join(cwd, '.docs-test-preamble.sh'), preamble(root, commandTimeoutS));
+    writeFileSync(join(cwd, '.docs-test-background-preamble.sh'), preamble(root, undefined));
     this.bash = spawn('bash', ['--noprofile', '--norc'], { cwd, env, stdio: ['pipe', 'pipe', 'pipe'] });
     this.bash.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.stdout += chunk));
     this.bash.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
@@ -82,7 +87,7 @@ export class ShellSession {
     const exports = join(this.cwd, `.docs-test-exports-${n}.sh`);
     await this.run(`export -p > ${JSON.stringify(exports)}\n`, timeoutMs);
     const file = join(this.cwd, `.docs-test-block-${n}.sh`);
-    writeFileSync(file, `source .docs-test-preamble.sh\nsource ${JSON.stringify(exports)}\n${code}`);
+    writeFileSync(file, `source .docs-test-background-preamble.sh\nsource ${JSON.stringify(exports)}\n${code}`);
     const child = spawn('bash', ['--noprofile', '--norc', file], { cwd: this.cwd, env: this.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const server = new BackgroundBlock(child);
     await server.firstLine(timeoutMs);
