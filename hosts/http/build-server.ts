@@ -1,10 +1,11 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { loadPlugin } from '../../connectors/index.js';
+import type { Plugin } from '../../runtime/plugin.js';
 import { installAuth } from './auth.js';
 import { DurableMode } from './durable/durable-mode.js';
 import { installErrorHandlers } from './http-errors.js';
 import { installOpenApi } from './openapi.js';
-import { resolveOptions, type ServerOptions } from './options.js';
+import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options.js';
 import { connectorRunRoutes } from './routes/connector-run.js';
 import { discoveryRoutes } from './routes/discovery.js';
 import { healthRoutes } from './routes/health.js';
@@ -32,6 +33,17 @@ export async function buildServer(options: ServerOptions = {}): Promise<FastifyI
   const plugin = options.plugin ?? (await loadPlugin());
   // Durable mode connects first: an unreachable Redis fails the start (naming host:port), before anything listens.
   const durable = options.durable ? await DurableMode.open(options.durable) : undefined;
+  try {
+    return await assemble(options, resolved, plugin, durable);
+  } catch (error) {
+    // Nothing listens yet and the caller gets no app to close: the Redis connection (and a started worker) would
+    // otherwise keep the process alive.
+    await durable?.close().catch(() => durable.redis.disconnect());
+    throw error;
+  }
+}
+
+async function assemble(options: ServerOptions, resolved: ResolvedOptions, plugin: Plugin, durable: DurableMode | undefined): Promise<FastifyInstance> {
   const logger = options.logger === undefined ? { level: 'info' } : options.logger;
   const app = Fastify({
     logger: logger === false ? false : { ...(logger === true ? {} : logger), redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' } },

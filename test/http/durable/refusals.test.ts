@@ -2,6 +2,9 @@ import { PassThrough } from 'node:stream';
 import t from 'tap';
 import { main } from '../../../hosts/cli/main.js';
 import { startRedisServer } from '../../helpers/redis-server.js';
+import { ConnectionVault } from '../../../hosts/http/connection-vault.js';
+import { testServer } from '../server-helpers.js';
+import { KEY, redisFixture, until } from './helpers.js';
 
 const API_KEY = 'durable-refusal-api-key-0123456789';
 const GOOD_KEY = 'a-good-encryption-key-0123456789abcdefghij';
@@ -57,4 +60,21 @@ t.test('worker --help lists its flags', async (t) => {
   stdin.end();
   t.equal(await main(['worker', '--help'], { stdin, stdout, stderr, env: {} }), 0);
   for (const flag of ['--redis-url', '--concurrency', '--lock-seconds', '--stalled-check-seconds', '--keep-seconds']) t.match(text, flag);
+});
+
+t.test('a host that fails while being built, after durable mode connected: its Redis connection is closed', async (t) => {
+  const redis = await redisFixture(t);
+  const connected = async (): Promise<number> => String(await redis.client.client('LIST')).trim().split('\n').length;
+  t.equal(await connected(), 1, 'before: only the test\'s own client');
+  const failing = testServer({
+    durable: { redisUrl: redis.server.url, vault: new ConnectionVault(KEY), worker: false },
+    // A route that cannot be registered: buildServer throws after DurableMode.open.
+    onRoute: (route) => {
+      if (route.url === '/v1/runs') throw new Error('route refused by the test');
+    },
+  });
+  await t.rejects(failing, /route refused by the test/, 'buildServer throws the registration error');
+  // A connection still connecting when it is closed is dropped by the server a moment later: polled, not assumed.
+  const left = await until('connections closed', async () => ((await connected()) === 1 ? 1 : undefined), 5_000).catch(() => connected());
+  t.equal(left, 1, 'after: the host\'s Redis connections were closed, none left open');
 });
