@@ -1,8 +1,8 @@
 import t from 'tap';
+import { rowWork } from '../helpers/row-work.js';
 import type { ConnectorSession, Row } from '../../runtime/connector.js';
 import { ConfigurationError, RowError } from '../../runtime/errors.js';
 import { silentLogger } from '../../runtime/logger.js';
-import { ControllerPool } from '../../runtime/pipeline/controller-pool.js';
 import { foldInOrder, type FoldCounters, type FoldEnd, type SlotQueue } from '../../runtime/pipeline/fold.js';
 import { MalformedInput } from '../../runtime/pipeline/malformed-input.js';
 import type { Outcome, PipelineEvent } from '../../runtime/pipeline/outcome.js';
@@ -138,16 +138,8 @@ t.test('ReadAhead: an input that throws ends reading and keeps the error', async
   t.match(reader.inputError, /disk read error/);
 });
 
-function work(session: Partial<ConnectorSession>, run = new AbortController()): RowWork {
-  return {
-    session: { stats: () => ({ requests: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0 }), process: () => Promise.resolve({}), ...session },
-    checkInput: (row) => (typeof row === 'object' && row !== null && 'ok' in row ? undefined : 'column ok is missing'),
-    checkOutput: (row) => (typeof row.n === 'number' ? undefined : "column 'n' must be a number"),
-    controllers: new ControllerPool(),
-    stop: new StopRule(run.signal),
-    beforeSend: () => Promise.resolve(),
-  };
-}
+/** Input rows are valid when they have a column ok. */
+const work = (session: Partial<ConnectorSession>): RowWork => rowWork(session, (row) => (typeof row === 'object' && row !== null && 'ok' in row ? undefined : 'column ok is missing'));
 
 t.test('processRow: one row, several rows, and every way a row fails', async (t) => {
   const one = await processRow(new RowSlot(1), { ok: 1 }, work({ process: async () => ({ n: 1 }) }));

@@ -1,31 +1,21 @@
 import t from 'tap';
+import { rowWork } from '../helpers/row-work.js';
 import type { ConnectorSession, Row } from '../../runtime/connector.js';
 import { ConfigurationError, RowError } from '../../runtime/errors.js';
 import type { Logger } from '../../runtime/logger.js';
-import { ControllerPool } from '../../runtime/pipeline/controller-pool.js';
 import { foldInOrder, type FoldCounters, type SlotQueue } from '../../runtime/pipeline/fold.js';
 import { MalformedInput } from '../../runtime/pipeline/malformed-input.js';
 import type { Outcome } from '../../runtime/pipeline/outcome.js';
 import { processRow, reasonText, type RowWork } from '../../runtime/pipeline/process-row.js';
 import { ReadAhead } from '../../runtime/pipeline/read-ahead.js';
 import { RowSlot } from '../../runtime/pipeline/row-slot.js';
-import { StopRule } from '../../runtime/pipeline/stop-rule.js';
 
 // The edges of processRow, ReadAhead, RowSlot and foldInOrder that pipeline-parts.test.ts leaves open: how a
 // connector's iterator is closed (or not), when readers and consumers wake, and what a failed row logs.
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 const never = new Promise<void>(() => undefined);
 
-function work(session: Partial<ConnectorSession>): RowWork {
-  return {
-    session: { stats: () => ({ requests: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0 }), process: () => Promise.resolve({}), ...session },
-    checkInput: () => undefined,
-    checkOutput: (row) => (typeof row.n === 'number' ? undefined : "column 'n' must be a number"),
-    controllers: new ControllerPool(),
-    stop: new StopRule(new AbortController().signal),
-    beforeSend: () => Promise.resolve(),
-  };
-}
+const work = (session: Partial<ConnectorSession>): RowWork => rowWork(session);
 
 /** An async iterable of rows that records whether return() was called on it. */
 function recordedList(rows: Row[], failAfter?: Error) {
