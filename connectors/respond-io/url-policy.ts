@@ -2,12 +2,15 @@ import { isIP } from 'node:net';
 import { ConfigurationError } from '../../runtime/errors.js';
 import type { Logger } from '../../runtime/logger.js';
 
-/** localhost, 127.0.0.0/8 and ::1: traffic that never leaves the machine. */
+/**
+ * localhost, 127.0.0.0/8 and ::1 (bracketed as URL.hostname writes it, or not, as a --host value is written): traffic
+ * that never leaves the machine. The one definition for URLs (plain http allowed), the HTTP host's upstream guard and
+ * `serve --open`. Not `*.localhost`: a resolver is free to send such a name elsewhere.
+ */
 export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return host === '::1';
+  const host = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  if (host === 'localhost' || host === '::1') return true;
+  return isIP(host) === 4 && host.startsWith('127.');
 }
 
 /**

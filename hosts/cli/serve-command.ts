@@ -6,7 +6,7 @@ import { loadPlugin } from '../../connectors/index.js';
 import { buildServer } from '../http/build-server.js';
 import { rateBudgetOf, REDIS_URL_ENV } from './rate-budget-option.js';
 import { API_KEY_ENV, BASE_URL_ENV } from '../http/options.js';
-import { isLoopbackHost } from '../http/upstream-allowlist.js';
+import { isLoopbackHost } from '../../connectors/respond-io/url-policy.js';
 import { ENCRYPTION_KEY_ENV, requireEncryptionKey } from '../http/connection-vault.js';
 import type { DurableOptions } from '../http/durable/durable-mode.js';
 import { redisAddress } from '../../connectors/respond-io/budget/redis-address.js';

@@ -1,3 +1,4 @@
+import { isLoopbackHost } from '../../connectors/respond-io/url-policy.js';
 import type { ConfigurationDescription } from '../../runtime/describe.js';
 import { HttpError } from './http-errors.js';
 
@@ -8,11 +9,6 @@ export const RESPONDIO_UPSTREAMS: readonly string[] = [
   'https://app.respond.io/custom/channel/webhook/',
   'https://webhook.respond.io/custom/channel/webhook/',
 ];
-
-/** localhost, 127.0.0.0/8 or ::1 (bracketed as URL.hostname writes it, or not, as a --host value is written). */
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
 
 /**
  * A run's Connection may name the URL its token goes to (`Base URL`, a Custom Channel's `Webhook URL`: every string

@@ -19,8 +19,9 @@ const clients = {
 };
 
 t.test('loopback hosts', async (t) => {
-  for (const host of ['localhost', 'api.localhost', '127.0.0.1', '127.8.9.10', '[::1]', '::1']) t.ok(isLoopbackHost(host), host);
-  for (const host of ['10.0.0.5', '169.254.169.254', 'api.respond.io', 'localhost.example.com', '128.0.0.1', '[::2]']) t.notOk(isLoopbackHost(host), host);
+  for (const host of ['localhost', 'LocalHost', '127.0.0.1', '127.8.9.10', '[::1]', '::1']) t.ok(isLoopbackHost(host), host);
+  // api.localhost: RFC 6761 says loopback, but a resolver (or /etc/hosts) may send it anywhere; 127.1 is no IPv4 address to isIP.
+  for (const host of ['10.0.0.5', '169.254.169.254', 'api.respond.io', 'localhost.example.com', 'api.localhost', '128.0.0.1', '127.1', '127.0.0.1.nip.io', '[::2]', '[::1', '::1]']) t.notOk(isLoopbackHost(host), host);
 });
 
 for (const [name, make] of Object.entries(clients)) {
