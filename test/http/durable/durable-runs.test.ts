@@ -1,5 +1,6 @@
 import t from 'tap';
 import { TEST_TOKEN, ids, type TestServer } from '../server-helpers.js';
+import type { DurableRuns } from '../../../hosts/http/durable/durable-runs.js';
 import { runKeys } from '../../../hosts/http/durable/keys.js';
 import { earlierCalls } from '../../../hosts/http/durable/redis-intent-log.js';
 import { durableServer, dumpRedis, OTHER_KEY, redisFixture, until, type View } from './helpers.js';
@@ -197,6 +198,16 @@ t.test('operations: /readyz says durable and turns 503 when Redis is gone; metri
   const ready = await a.request({ method: 'GET', url: '/readyz', auth: false });
   t.equal(ready.statusCode, 503);
   t.equal(ready.json().error.code, 'RC_RUN_STORE_UNAVAILABLE');
+  // What the queue's connection reports while Redis is gone (an 'error' per failed reconnection) is not printed raw.
+  const printed: unknown[][] = [];
+  const consoleError = console.error;
+  console.error = (...args: unknown[]) => void printed.push(args);
+  try {
+    (a.app.host.runs as DurableRuns).queue.emit('error', new Error('connect ECONNREFUSED (the test)'));
+  } finally {
+    console.error = consoleError;
+  }
+  t.same(printed, [], 'a queue error during the outage is not written to the console');
   await redis.server.restart();
   await until('ready again', async () => ((await a.request({ method: 'GET', url: '/readyz', auth: false })).statusCode === 200 ? true : undefined));
 });

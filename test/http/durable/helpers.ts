@@ -40,6 +40,7 @@ export async function durableServer(
 export async function redisFixture(t: Test): Promise<{ server: RedisServer; client: Redis; closeFirst<T extends { app: { close(): Promise<unknown> } }>(s: T): T }> {
   const server = await startRedisServer();
   const client = new Redis(server.url);
+  client.on('error', () => undefined); // tests that stop Redis on purpose would print each failed reconnection
   const hosts: { app: { close(): Promise<unknown> } }[] = [];
   t.teardown(async () => {
     for (const host of hosts) await host.app.close();
