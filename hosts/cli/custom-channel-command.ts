@@ -115,9 +115,10 @@ export async function runCustomChannel(argv: string[], io: CustomChannelIo): Pro
     const port = integerFlag(COMMAND, 'port', text('port') ?? io.env.PORT ?? '3000', 0, 65535);
     const host = text('host') ?? '127.0.0.1';
     const bodyLimit = integerFlag(COMMAND, 'body-limit', text('body-limit') ?? String(DEFAULT_BODY_LIMIT), 1024, 16 * 1024 * 1024);
-    const adapter = await buildAdapter(text, io.env, values['forward-allow-insecure-url'] === true);
     const prefix = text('prefix');
     const level = oneOf(COMMAND, 'log-level', text('log-level') ?? 'info', LOG_LEVELS);
+    // Last of the checks: the outbox adapter opens its file. From here the server owns it and closes it.
+    const adapter = await buildAdapter(text, io.env, values['forward-allow-insecure-url'] === true);
 
     const app = await buildCustomChannelServer({
       channelId,
@@ -127,6 +128,9 @@ export async function runCustomChannel(argv: string[], io: CustomChannelIo): Pro
       bodyLimit,
       ...(prefix !== undefined ? { prefix } : {}),
       logger: { level, stream: io.stdout },
+    }).catch(async (error: unknown) => {
+      await adapter.close?.();
+      throw error;
     });
     const stop = stopSignal(io.signal);
     try {

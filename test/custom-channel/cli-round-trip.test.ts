@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -41,6 +42,12 @@ t.test('usage errors: exit 2, a clear message, never the token', async (t) => {
     t.notMatch(run.err(), TOKEN);
     t.notMatch(run.err(), /unexpected error|\n\s+at /, 'one clear line, no stack');
   }
+  // A usage error found after the adapter options touches nothing: the outbox is not opened (nor created), so no
+  // file handle is left for the garbage collector to close.
+  const outbox = join(t.testdir(), 'outbox.ndjson');
+  const late = io({ RESPONDIO_CHANNEL_TOKEN: TOKEN });
+  t.equal(await runCustomChannel(['--channel-id', CHANNEL_ID, '--id-type', 'phone', '--outbox', outbox, '--log-level', 'chatty'], late.io), 2);
+  t.notOk(existsSync(outbox), 'a usage error leaves no outbox file behind');
   const help = io();
   t.equal(await runCustomChannel(['--help'], help.io), 0);
   t.match(help.out(), /--token-env NAME/);
