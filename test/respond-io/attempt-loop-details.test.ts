@@ -125,3 +125,31 @@ t.test('a body of exactly maxResponseBytes is accepted', async (t) => {
   t.same(await api.getContact('id:1'), { id: 1, n: 'a'.repeat(1024 - 15) });
   scope.done();
 });
+
+t.test('a pause of exactly maxSingleWaitMs is waited out, not refused', async (t) => {
+  const { api, clock } = client(capturingLogger(), 2000);
+  const scope = nock(API).get('/v2/contact/id:1').reply(429, { message: 'slow down' }, { 'Retry-After': '2' }).get('/v2/contact/id:1').reply(200, { id: 1 });
+  // The 429 pauses the endpoint for 2000 ms; the retry finds exactly that much left (the clock has not moved).
+  t.same(await api.getContact('id:1'), { id: 1 }, 'the retry waited and was answered');
+  scope.done();
+  t.same(clock.requested, [2000], 'it slept the whole pause, once');
+});
+
+t.test('an abort while a paced call waits for its slot is the row\'s RC_ABORTED, with the reason', async (t) => {
+  const clock = new FakeClock();
+  const api = createRespondIoClient({ token: TOKEN, baseUrl: `${API}/v2`, clock, random: () => 0.5, logger: capturingLogger() });
+  t.teardown(() => api.close());
+  const scope = nock(API).get('/v2/contact/id:1').reply(200, { id: 1 });
+  const first = clock.run(api.getContact('id:1'));
+  t.same(await first, { id: 1 });
+  scope.done();
+  // At 10/s the next slot is 100 ms away on a clock that does not move: the call waits in the pacer.
+  const waiting = new AbortController();
+  // Not idempotent: past the coalescer (which makes its own RC_ABORTED), straight through the loop.
+  const second = api.call({ method: 'GET', path: '/contact/{identifier}', idempotent: false }, { params: { identifier: 'id:2' } }, { signal: waiting.signal }).catch((e: unknown) => e);
+  await clock.until(() => clock.pending > 0);
+  waiting.abort(new Error('row cancelled'));
+  const error = (await second) as Error & { code?: string; statusCode?: number };
+  t.match(error, { code: 'RC_ABORTED', statusCode: 500, message: 'request cancelled: row cancelled' }, 'not the raw reason: a row error');
+  t.equal(api.stats().requests, 1, 'the aborted call sent nothing');
+});
