@@ -191,8 +191,10 @@ export class AttemptLoop {
     const waited = this.waits.begin();
     try {
       if (limit === undefined) {
+        // At both steps: a pause that began after the first (another row's 429 while beforeSend ran) is waited out
+        // before the send, as a paced call's gate does.
         const paused = await budget.pauseRemainingMs();
-        if (paused > 0 && step === undefined) await this.options.clock.sleep(paused, signal);
+        if (paused > 0) await this.options.clock.sleep(paused, signal);
         return undefined;
       }
       if (step === 'gate') return await budget.gate(typeof limit === 'function' ? limit() : limit, signal);

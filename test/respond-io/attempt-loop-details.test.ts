@@ -1,6 +1,8 @@
 import nock from 'nock';
 import t from 'tap';
+import { InProcessRateBudget } from '../../connectors/respond-io/budget/in-process-budget.js';
 import { createRespondIoClient } from '../../connectors/respond-io/client.js';
+import { organizationKey } from '../../connectors/respond-io/pacer.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { capturingLogger } from '../reliability/fault-harness.js';
 
@@ -152,4 +154,20 @@ t.test('an abort while a paced call waits for its slot is the row\'s RC_ABORTED,
   const error = (await second) as Error & { code?: string; statusCode?: number };
   t.match(error, { code: 'RC_ABORTED', statusCode: 500, message: 'request cancelled: row cancelled' }, 'not the raw reason: a row error');
   t.equal(api.stats().requests, 1, 'the aborted call sent nothing');
+});
+
+t.test('unpaced: a 429 pause that begins while beforeSend runs is waited out before the send', async (t) => {
+  const clock = new FakeClock({ autoAdvance: true });
+  const rateBudget = new InProcessRateBudget(clock);
+  const api = createRespondIoClient({ token: TOKEN, baseUrl: `${API}/v2`, clock, random: () => 0.5, logger: capturingLogger(), pacing: false, rateBudget });
+  t.teardown(() => api.close());
+  const endpoint = rateBudget.endpoint(organizationKey(TOKEN, `${API}/v2`), 'POST /contact/{identifier}/tag');
+  let sentAt: number | undefined;
+  const scope = nock(API).post('/v2/contact/id:1/tag').reply(() => ((sentAt = clock.now()), [200, '{}']));
+  const admittedAt = clock.now();
+  // Another row's 429 pauses the endpoint for 1500 ms just after this call was admitted (as its intent is recorded).
+  await api.call({ method: 'POST', path: '/contact/{identifier}/tag', idempotent: false }, { params: { identifier: 'id:1' }, body: { tags: ['a'] } }, { beforeSend: () => endpoint.penalize(1500) });
+  scope.done();
+  t.same(clock.requested, [1500], 'the pause was slept once, at the last step before the send');
+  t.equal(sentAt, admittedAt + 1500, 'the request left when the pause ended');
 });
