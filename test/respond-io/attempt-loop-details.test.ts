@@ -171,3 +171,18 @@ t.test('unpaced: a 429 pause that begins while beforeSend runs is waited out bef
   t.same(clock.requested, [1500], 'the pause was slept once, at the last step before the send');
   t.equal(sentAt, admittedAt + 1500, 'the request left when the pause ended');
 });
+
+t.test('an abort during a backoff sleep ends the call at once as RC_ABORTED, without a second request', async (t) => {
+  const clock = new FakeClock();
+  const api = createRespondIoClient({ token: TOKEN, baseUrl: `${API}/v2`, clock, random: () => 0.5, logger: capturingLogger(), pacing: false });
+  t.teardown(() => api.close());
+  const scope = nock(API).get('/v2/contact/id:1').reply(503, { message: 'busy' });
+  const stop = new AbortController();
+  const call = api.call({ method: 'GET', path: '/contact/{identifier}', idempotent: true }, { params: { identifier: 'id:1' } }, { signal: stop.signal }).catch((e: unknown) => e);
+  await clock.until(() => clock.pending > 0);
+  scope.done();
+  t.ok((clock.requested.at(-1) ?? 0) > 0, 'the 503 put the call in a backoff sleep');
+  stop.abort(new Error('row cancelled'));
+  t.match(await call, { code: 'RC_ABORTED', statusCode: 500, message: 'request cancelled: row cancelled' });
+  t.equal(api.stats().requests, 1, 'no retry was sent');
+});
