@@ -66,10 +66,13 @@ export class EndpointLimiter {
    */
   noteSent(sentAt: number): void {
     this.lastWriteAt = Math.max(this.lastWriteAt, sentAt);
-    // Kept in order even if two notes arrive out of order (almost always already in order: one pass); anything a
-    // second older than the newest is of no use. The newest is lastWriteAt itself, so the trim never empties the log.
-    this.writes.push(sentAt);
-    this.writes.sort((a, b) => a - b);
+    // Kept in order even if two notes arrive out of order: inserted after the last write not later than it (almost
+    // always the end, so the loop stops at once; before the first, writes[-1] is undefined and ends it too).
+    // Anything a second older than the newest is of no use. The newest is lastWriteAt itself, so the trim never
+    // empties the log.
+    let index = this.writes.length;
+    while ((this.writes[index - 1] as number) > sentAt) index -= 1;
+    this.writes.splice(index, 0, sentAt);
     while (this.lastWriteAt - (this.writes[0] as number) > SERVER_WINDOW_MS) this.writes.shift();
   }
 
