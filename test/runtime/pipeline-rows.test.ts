@@ -1,4 +1,5 @@
 import t from 'tap';
+import { eventLoopTurns, never } from '../helpers/event-loop.js';
 import { rowWork } from '../helpers/row-work.js';
 import type { ConnectorSession, Row } from '../../runtime/connector.js';
 import { ConfigurationError, RowError } from '../../runtime/errors.js';
@@ -12,8 +13,7 @@ import { RowSlot } from '../../runtime/pipeline/row-slot.js';
 
 // The edges of processRow, ReadAhead, RowSlot and foldInOrder that pipeline-parts.test.ts leaves open: how a
 // connector's iterator is closed (or not), when readers and consumers wake, and what a failed row logs.
-const tick = () => new Promise((resolve) => setImmediate(resolve));
-const never = new Promise<void>(() => undefined);
+const tick = (): Promise<void> => eventLoopTurns(1);
 
 const work = (session: Partial<ConnectorSession>): RowWork => rowWork(session);
 
@@ -155,7 +155,7 @@ t.test('ReadAhead: nudge() lets a paused reader see that no more rows are wanted
 
 t.test('RowSlot: startStream() wakes a waiting consumer, and the stream\'s end wakes it again', async (t) => {
   const slot = new RowSlot(1);
-  slot.settled = never; // the list is still running
+  slot.settled = never(); // the list is still running
   let woken = 0;
   void slot.changed().then(() => (woken += 1));
   slot.startStream();
