@@ -7,7 +7,6 @@
 import t, { type Test } from 'tap';
 import { loadPlugin } from '../../../connectors/index.js';
 import { ConnectionVault } from '../../../hosts/http/connection-vault.js';
-import { buildServer } from '../../../hosts/http/build-server.js';
 import { InProcessRateBudget } from '../../../connectors/respond-io/budget/in-process-budget.js';
 import type { RateBudget } from '../../../connectors/respond-io/budget/rate-budget.js';
 import { LimiterRegistry } from '../../../connectors/respond-io/pacer.js';
@@ -15,12 +14,12 @@ import { systemClock } from '../../../runtime/clock.js';
 import type { Plugin } from '../../../runtime/plugin.js';
 import { startSimulator, type RunningSimulator } from '../../../simulator/index.js';
 import { CONTACT } from '../../respond-io/budget/drive.js';
+import { testServer } from '../server-helpers.js';
 import { KEY, redisFixture, until, type View } from './helpers.js';
 
 const LIMIT = 10;
 const RUNS = 4;
 const ROWS_PER_RUN = 12;
-const API_KEY = 'durable-budget-api-key-0123456789';
 // Wide, as in the budget's wiring test: this checks that workers share ONE budget, not how small the guard can be.
 const WIDE_GUARD_MS = 500;
 t.setTimeout(120_000);
@@ -32,20 +31,20 @@ type Fixture = Awaited<ReturnType<typeof redisFixture>>;
  * in-process budget the host would have in a process of its own (plugins in one process share one otherwise).
  */
 async function host(redis: Fixture, sim: RunningSimulator, plugin: Plugin, ownBudget?: RateBudget): Promise<(request: { method: 'GET' | 'POST'; url: string; payload?: object }) => Promise<View>> {
-  const app = await buildServer({
-    plugin,
-    apiKey: API_KEY,
-    logger: false,
-    baseUrl: sim.baseUrl,
-    allowLoopbackUpstreams: true,
-    durable: { redisUrl: redis.server.url, vault: new ConnectionVault(KEY), worker: { concurrency: 2, lockDurationMs: 5_000, stalledIntervalMs: 2_000 } },
-    // The control's budgets must not learn from X-RateLimit-Remaining either (it would slow them down for another reason).
-    connectorOptions: { rateLimitHeaders: false, ...(ownBudget ? { rateBudget: ownBudget } : {}) },
-  });
-  redis.closeFirst({ app });
+  const server = redis.closeFirst(
+    await testServer({
+      plugin,
+      logger: false,
+      baseUrl: sim.baseUrl,
+      allowLoopbackUpstreams: true,
+      durable: { redisUrl: redis.server.url, vault: new ConnectionVault(KEY), worker: { concurrency: 2, lockDurationMs: 5_000, stalledIntervalMs: 2_000 } },
+      // The control's budgets must not learn from X-RateLimit-Remaining either (it would slow them down for another reason).
+      connectorOptions: { rateLimitHeaders: false, ...(ownBudget ? { rateBudget: ownBudget } : {}) },
+    }),
+  );
   redis.closeFirst({ app: { close: () => plugin.close() } });
   return async (request) => {
-    const response = await app.inject({ ...request, headers: { authorization: `Bearer ${API_KEY}`, 'x-respondio-token': sim.token } });
+    const response = await server.request({ ...request, token: false, headers: { 'x-respondio-token': sim.token } });
     if (response.statusCode >= 300) throw new Error(`${request.method} ${request.url}: ${response.statusCode} ${response.body}`);
     return response.json<View>();
   };
